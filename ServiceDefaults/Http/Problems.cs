@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace MenSI.ServiceDefaults.Http;
+
+/// <summary>
+/// The stable <c>type</c> of each kind of RFC 9457 problem the platform returns. Clients branch on these,
+/// so they never change; docs/api-conventions.md lists them.
+/// </summary>
+public static class ProblemTypes
+{
+    private const string Root = "urn:mensi:problem:";
+    public const string Validation = Root + "validation";
+    public const string MalformedRequest = Root + "malformed-request";
+    public const string NotFound = Root + "not-found";
+    public const string Conflict = Root + "conflict";
+    public const string Duplicate = Root + "duplicate";
+    public const string PreconditionFailed = Root + "precondition-failed";
+    public const string PreconditionRequired = Root + "precondition-required";
+    public const string IdempotencyKeyReused = Root + "idempotency-key-reused";
+    public const string RequestInProgress = Root + "request-in-progress";
+    public const string Unavailable = Root + "service-unavailable";
+    public const string Internal = Root + "internal";
+}
+
+/// <summary>Typed results for every error an endpoint returns, so services never hand-roll a problem body.</summary>
+public static class Problems
+{
+    public static ValidationProblem Validation(IDictionary<string, string[]> errors, string? detail = null) =>
+        TypedResults.ValidationProblem(errors, detail ?? "One or more fields are invalid.",
+            title: "The request is invalid.", type: ProblemTypes.Validation);
+
+    public static ProblemHttpResult NotFound(string what, object id) =>
+        Problem(StatusCodes.Status404NotFound, ProblemTypes.NotFound, $"{what} not found.", $"There is no {what.ToLowerInvariant()} with id '{id}'.");
+
+    public static ProblemHttpResult Conflict(string type, string title, string detail, IDictionary<string, object?>? extensions = null) =>
+        Problem(StatusCodes.Status409Conflict, type, title, detail, extensions);
+
+    public static ProblemHttpResult PreconditionFailed(string currentETag) =>
+        Problem(StatusCodes.Status412PreconditionFailed, ProblemTypes.PreconditionFailed, "The resource has changed.",
+            "The If-Match header does not match the current version: read the resource again, reapply the change, and retry.",
+            new Dictionary<string, object?> { ["currentETag"] = currentETag });
+
+    public static ProblemHttpResult PreconditionRequired() =>
+        Problem(StatusCodes.Status428PreconditionRequired, ProblemTypes.PreconditionRequired, "If-Match is required.",
+            "Send the ETag of the version you read in an If-Match header, so that concurrent changes are not overwritten.");
+
+    public static ProblemHttpResult Problem(int status, string type, string title, string detail, IDictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(detail, statusCode: status, title: title, type: type, extensions: extensions);
+}
+
+internal static class ProblemSetup
+{
+    public static IServiceCollection AddApiProblems(this IServiceCollection services)
+    {
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            ctx.ProblemDetails.Instance ??= ctx.HttpContext.Request.Path;
+            ctx.ProblemDetails.Extensions["traceId"] = Activity.Current?.Id ?? ctx.HttpContext.TraceIdentifier;
+            ctx.ProblemDetails.Type ??= ctx.ProblemDetails.Status switch
+            {
+                StatusCodes.Status404NotFound => ProblemTypes.NotFound,
+                StatusCodes.Status400BadRequest => ProblemTypes.MalformedRequest,
+                _ => null,
+            };
+        });
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        // Binding failures (malformed JSON, a string where a number belongs, an unknown enum value) must reach the
+        // exception handler as exceptions in every environment, so they become 400 problems with the field named.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        return services;
+    }
+}
+
+/// <summary>
+/// The last line of defence: input errors become 400 problems naming the field; a lost optimistic-concurrency race
+/// becomes 412; anything else becomes a 500 problem with a trace id and no stack trace or exception text.
+/// </summary>
+internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, type, title, detail, errors) = Classify(exception);
+        if (status >= 500)
+        {
+            logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+        }
+        else
+        {
+            logger.LogInformation("Rejected {Method} {Path}: {Title}", context.Request.Method, context.Request.Path, title);
+        }
+
+        if (context.RequestAborted.IsCancellationRequested) return true;
+
+        context.Response.StatusCode = status;
+        var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Type = type, Title = title, Detail = detail };
+        if (errors is not null) problem.Extensions["errors"] = errors;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = null });
+    }
+
+    private static (int, string, string, string, Dictionary<string, string[]>?) Classify(Exception exception) => exception switch
+    {
+        BadHttpRequestException { InnerException: JsonException json } =>
+            (400, ProblemTypes.Validation, "The request body is invalid.", "A field has a value of the wrong type, or the JSON is malformed.",
+             new Dictionary<string, string[]> { [FieldOf(json.Path)] = [DescribeJsonError(json)] }),
+        BadHttpRequestException bad =>
+            (bad.StatusCode, ProblemTypes.MalformedRequest, "The request is malformed.", RedactBindingMessage(bad.Message), null),
+        DbUpdateConcurrencyException =>
+            (412, ProblemTypes.PreconditionFailed, "The resource has changed.", "Another change was saved first: read the resource again and retry.", null),
+        _ => (500, ProblemTypes.Internal, "An unexpected error occurred.", "The error has been logged; quote the trace id when reporting it.", null),
+    };
+
+    /// <summary>System.Text.Json's paths look like <c>$.address.city</c>; clients see <c>address.city</c>.</summary>
+    private static string FieldOf(string? path) =>
+        string.IsNullOrEmpty(path) || path == "$" ? "body" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+
+    private static string DescribeJsonError(JsonException json) =>
+        json.Path is null or "$" && json.LineNumber is not null
+            ? $"The JSON is malformed (line {json.LineNumber + 1}, position {json.BytePositionInLine})."
+            : "The value is not of the expected type, or not one of the allowed values.";
+
+    // Binding messages name CLR parameter types; keep the useful part for the client.
+    private static string RedactBindingMessage(string message) =>
+        message.Contains("JSON", StringComparison.OrdinalIgnoreCase) ? "The body must be a JSON object." : message;
+}

@@ -1,0 +1,32 @@
+namespace MenSI.Contracts.Registry;
+
+/// <summary>A school entered the registry. Exchange <c>mensi.registry.school-registered</c>.</summary>
+/// <param name="SchoolId">The Registry's id of the school (UUID v7).</param>
+/// <param name="Country">ISO 3166-1 alpha-2 code.</param>
+/// <param name="NationalIdScheme">The national identifier's scheme, e.g. <c>om-azonosito</c>.</param>
+/// <param name="NationalId">The identifier, unique within its country.</param>
+/// <param name="NetworkRole">none, mentor or mentee.</param>
+/// <param name="Status">applicant, active, suspended or withdrawn.</param>
+/// <param name="Version">Per-school version; consumers ignore an event older than what they hold.</param>
+public sealed record SchoolRegistered(
+    Guid EventId,
+    DateTimeOffset OccurredAt,
+    Guid SchoolId,
+    string Country,
+    string NationalIdScheme,
+    string NationalId,
+    string Name,
+    string NetworkRole,
+    string Status,
+    int Version) : IIntegrationEvent;
+
+/// <summary>A school's public profile changed. Exchange <c>mensi.registry.school-profile-updated</c>.</summary>
+/// <param name="ChangedFields">The camelCase names of the profile fields that changed.</param>
+public sealed record SchoolProfileUpdated(
+    Guid EventId,
+    DateTimeOffset OccurredAt,
+    Guid SchoolId,
+    string Country,
+    string Name,
+    IReadOnlyList<string> ChangedFields,
+    int Version) : IIntegrationEvent;
