@@ -11,9 +11,11 @@ namespace MenSI.ServiceDefaults.Data;
 
 public static class DatabaseExtensions
 {
+    public const string MigrationsHistoryTable = "__ef_migrations_history";
+
     /// <summary>
     /// The service's own PostgreSQL database from <c>ConnectionStrings:&lt;name&gt;</c>, with a readiness check and
-    /// the outbox's wake-up interceptor (so events leave right after the commit that wrote them, not at the next poll).
+    /// snake_case names (readable in psql and raw SQL), and the outbox's wake-up interceptor (so events leave right after the commit that wrote them, not at the next poll).
     /// </summary>
     public static IHostApplicationBuilder AddServiceDatabase<TDb>(this IHostApplicationBuilder builder, string connectionName)
         where TDb : DbContext
@@ -23,7 +25,8 @@ public static class DatabaseExtensions
 
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddDbContext<TDb>((services, options) => options
-            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable(MigrationsHistoryTable))
+            .UseSnakeCaseNamingConvention()
             .AddInterceptors(new OutboxSignalInterceptor(services.GetRequiredService<OutboxSignal>())));
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TDb>>(connectionName, tags: [ServiceDefaultsExtensions.ReadyTag]);
         return builder;

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MenSI.ServiceDefaults.Http;
 
@@ -16,7 +17,7 @@ public static class ETags
     /// Checks <c>If-Match</c> against the current version: null when the write may go on, otherwise the problem
     /// to return (428 when the header is missing, 412 when it names another version).
     /// </summary>
-    public static IResult? CheckIfMatch(HttpRequest request, int currentVersion)
+    public static ProblemHttpResult? CheckIfMatch(HttpRequest request, int currentVersion)
     {
         var ifMatch = request.Headers.IfMatch.ToString();
         if (string.IsNullOrWhiteSpace(ifMatch)) return Problems.PreconditionRequired();

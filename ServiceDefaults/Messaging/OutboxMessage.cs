@@ -52,16 +52,11 @@ public static class MessagingModelExtensions
         {
             e.ToTable("outbox_messages");
             e.HasKey(m => m.Sequence);
-            e.Property(m => m.Sequence).HasColumnName("sequence").UseIdentityAlwaysColumn();
-            e.Property(m => m.EventId).HasColumnName("event_id");
+            e.Property(m => m.Sequence).UseIdentityAlwaysColumn();
             e.HasIndex(m => m.EventId).IsUnique();
-            e.Property(m => m.EventType).HasColumnName("event_type").HasMaxLength(300);
-            e.Property(m => m.Payload).HasColumnName("payload").HasColumnType("jsonb");
-            e.Property(m => m.OccurredAt).HasColumnName("occurred_at");
-            e.Property(m => m.SentAt).HasColumnName("sent_at");
-            e.Property(m => m.Attempts).HasColumnName("attempts");
-            e.Property(m => m.NextAttemptAt).HasColumnName("next_attempt_at");
-            e.Property(m => m.LastError).HasColumnName("last_error").HasMaxLength(2000);
+            e.Property(m => m.EventType).HasMaxLength(300);
+            e.Property(m => m.Payload).HasColumnType("jsonb");
+            e.Property(m => m.LastError).HasMaxLength(2000);
             // The dispatcher only ever looks for pending rows; keep that index small.
             e.HasIndex(m => m.Sequence).HasFilter("sent_at IS NULL").HasDatabaseName("ix_outbox_pending");
         });
@@ -69,9 +64,7 @@ public static class MessagingModelExtensions
         {
             e.ToTable("inbox_messages");
             e.HasKey(m => new { m.EventId, m.Consumer });
-            e.Property(m => m.EventId).HasColumnName("event_id");
-            e.Property(m => m.Consumer).HasColumnName("consumer").HasMaxLength(200);
-            e.Property(m => m.HandledAt).HasColumnName("handled_at");
+            e.Property(m => m.Consumer).HasMaxLength(200);
         });
         return model;
     }

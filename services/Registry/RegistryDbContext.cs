@@ -1,0 +1,18 @@
+using MenSI.Registry.Schools;
+using MenSI.ServiceDefaults.Messaging;
+using Microsoft.EntityFrameworkCore;
+
+namespace MenSI.Registry;
+
+public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> options) : DbContext(options)
+{
+    public DbSet<School> Schools => Set<School>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(RegistryDbContext).Assembly);
+        modelBuilder.AddOutboxAndInbox();
+    }
+}
+
+internal sealed class RegistryDbContextFactory : MenSI.ServiceDefaults.Data.DesignTimeDbContextFactory<RegistryDbContext>;

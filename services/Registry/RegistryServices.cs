@@ -1,0 +1,25 @@
+using MenSI.Registry.Schools;
+using MenSI.ServiceDefaults.Data;
+using MenSI.ServiceDefaults.Messaging;
+
+namespace MenSI.Registry;
+
+public static class RegistryServices
+{
+    public static IHostApplicationBuilder AddRegistryServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddServiceDatabase<RegistryDbContext>("registry-db");
+        builder.AddRedis("redis");
+        builder.AddMessaging<RegistryDbContext>();
+        builder.Services.AddOpenApi();
+        builder.Services.AddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    public static WebApplication MapRegistryEndpoints(this WebApplication app)
+    {
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapSchoolEndpoints();
+        return app;
+    }
+}

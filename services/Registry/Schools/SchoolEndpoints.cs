@@ -1,0 +1,136 @@
+using MenSI.ServiceDefaults.Http;
+using MenSI.ServiceDefaults.Messaging;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace MenSI.Registry.Schools;
+
+public static class SchoolEndpoints
+{
+    public const string Route = "/api/v1/schools";
+
+    public static void MapSchoolEndpoints(this IEndpointRouteBuilder app)
+    {
+        var schools = app.MapGroup(Route).WithTags("Schools");
+        schools.MapGet("/", ListSchools).WithName("ListSchools");
+        schools.MapGet("/{id:guid}", GetSchool).WithName("GetSchool");
+        schools.MapPost("/", RegisterSchool).WithName("RegisterSchool").WithIdempotency();
+        schools.MapPut("/{id:guid}", UpdateSchoolProfile).WithName("UpdateSchoolProfile");
+    }
+
+    private static readonly Dictionary<string, Func<IQueryable<School>, bool, IOrderedQueryable<School>>> Orders = new(StringComparer.Ordinal)
+    {
+        ["name"] = (q, desc) => desc ? q.OrderByDescending(s => s.Name).ThenByDescending(s => s.Id) : q.OrderBy(s => s.Name).ThenBy(s => s.Id),
+        ["country"] = (q, desc) => desc ? q.OrderByDescending(s => s.Country).ThenByDescending(s => s.Name).ThenByDescending(s => s.Id)
+                                        : q.OrderBy(s => s.Country).ThenBy(s => s.Name).ThenBy(s => s.Id),
+        ["createdAt"] = (q, desc) => desc ? q.OrderByDescending(s => s.Id) : q.OrderBy(s => s.Id), // UUID v7 ids sort by creation
+    };
+
+    internal static async Task<Results<Ok<Page<SchoolResponse>>, ValidationProblem>> ListSchools(
+        [AsParameters] SchoolListQuery query, RegistryDbContext db, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var paging = new PageQuery(query.Page, query.PageSize);
+        paging.Validate(errors);
+        var role = WireEnum.ParseFilter<NetworkRole>(query.Role, "role", errors);
+        var status = WireEnum.ParseFilter<SchoolStatus>(query.Status, "status", errors);
+        var level = WireEnum.ParseFilter<EducationLevel>(query.Level, "level", errors);
+        var country = query.Country?.Trim().ToUpperInvariant();
+        if (country is { Length: > 0 } && !Countries.IsEuropean(country)) errors["country"] = ["Must be an ISO 3166-1 alpha-2 code of a European country."];
+        if (query.Name is { Length: > 200 }) errors["name"] = ["Must be at most 200 characters."];
+        var sort = query.Sort ?? "name";
+        var descending = sort.StartsWith('-');
+        if (!Orders.TryGetValue(sort.TrimStart('-'), out var order)) errors["sort"] = [$"Must be one of: {string.Join(", ", Orders.Keys)}, optionally prefixed with '-'."];
+        if (errors.Count > 0) return Problems.Validation(errors);
+
+        var schools = db.Schools.AsNoTracking();
+        if (country is { Length: > 0 }) schools = schools.Where(s => s.Country == country);
+        if (role is { } r) schools = schools.Where(s => s.NetworkRole == r);
+        if (status is { } st) schools = schools.Where(s => s.Status == st);
+        if (level is { } l) schools = schools.Where(s => s.EducationLevels.Contains(l));
+        if (!string.IsNullOrWhiteSpace(query.Name))
+        {
+            var pattern = "%" + query.Name.Trim().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+            schools = schools.Where(s => EF.Functions.ILike(s.Name, pattern, "\\"));
+        }
+
+        return TypedResults.Ok(await order!(schools, descending).ToPageAsync(paging, SchoolResponse.From, cancellationToken));
+    }
+
+    internal static async Task<Results<Ok<SchoolResponse>, ProblemHttpResult>> GetSchool(
+        Guid id, RegistryDbContext db, HttpResponse response, CancellationToken cancellationToken)
+    {
+        var school = await db.Schools.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
+        if (school is null) return Problems.NotFound("School", id);
+        ETags.Set(response, school.Version);
+        return TypedResults.Ok(SchoolResponse.From(school));
+    }
+
+    internal static async Task<Results<Created<SchoolResponse>, ValidationProblem, ProblemHttpResult>> RegisterSchool(
+        CreateSchoolRequest request, RegistryDbContext db, TimeProvider clock, HttpResponse response, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var country = request.Country?.Trim().ToUpperInvariant() ?? "";
+        if (country.Length == 0) errors["country"] = ["Required."];
+        else if (!Countries.IsEuropean(country)) errors["country"] = ["Must be an ISO 3166-1 alpha-2 code of a European country, e.g. HU."];
+
+        var nationalId = NationalIds.Normalise(request.NationalId ?? "");
+        if (nationalId.Length == 0) errors["nationalId"] = ["Required."];
+        else if (!errors.ContainsKey("country") && NationalIds.Check(country, nationalId) is { } why) errors["nationalId"] = [why];
+
+        var profile = request.ToProfile();
+        SchoolProfileRules.Check(profile, errors);
+        if (errors.Count > 0) return Problems.Validation(errors);
+
+        var existing = await db.Schools.AsNoTracking()
+            .Where(s => s.Country == country && s.NationalId == nationalId).Select(s => (Guid?)s.Id).FirstOrDefaultAsync(cancellationToken);
+        if (existing is { } existingId) return DuplicateNationalId(country, nationalId, existingId);
+
+        var school = School.Register(country, nationalId, profile, clock.GetUtcNow());
+        db.Schools.Add(school);
+        db.AddIntegrationEvent(school.ToRegisteredEvent());
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            // Lost a race with a concurrent registration of the same school: same answer as the check above.
+            var winner = await db.Schools.AsNoTracking().Where(s => s.Country == country && s.NationalId == nationalId).Select(s => s.Id).FirstAsync(cancellationToken);
+            return DuplicateNationalId(country, nationalId, winner);
+        }
+
+        ETags.Set(response, school.Version);
+        return TypedResults.Created($"{Route}/{school.Id}", SchoolResponse.From(school));
+    }
+
+    internal static async Task<Results<Ok<SchoolResponse>, ValidationProblem, ProblemHttpResult>> UpdateSchoolProfile(
+        Guid id, SchoolProfileRequest request, RegistryDbContext db, TimeProvider clock, HttpRequest httpRequest, HttpResponse response,
+        CancellationToken cancellationToken)
+    {
+        var school = await db.Schools.FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
+        if (school is null) return Problems.NotFound("School", id);
+        if (ETags.CheckIfMatch(httpRequest, school.Version) is { } precondition) return precondition;
+
+        var errors = new Dictionary<string, string[]>();
+        var profile = request.ToProfile();
+        SchoolProfileRules.Check(profile, errors);
+        if (errors.Count > 0) return Problems.Validation(errors);
+
+        var changed = school.UpdateProfile(profile, clock.GetUtcNow());
+        if (changed.Count > 0)
+        {
+            db.AddIntegrationEvent(school.ToProfileUpdatedEvent(changed));
+            await db.SaveChangesAsync(cancellationToken); // a concurrent writer makes this a 412 (Version is the concurrency token)
+        }
+
+        ETags.Set(response, school.Version);
+        return TypedResults.Ok(SchoolResponse.From(school));
+    }
+
+    private static ProblemHttpResult DuplicateNationalId(string country, string nationalId, Guid existingId) =>
+        Problems.Conflict(ProblemTypes.Duplicate, "A school with this national identifier exists.",
+            $"{country} already has a school with national identifier {nationalId}.",
+            new Dictionary<string, object?> { ["existingSchoolId"] = existingId });
+}
