@@ -28,29 +28,50 @@ public static class DatabaseExtensions
             .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable(MigrationsHistoryTable))
             .UseSnakeCaseNamingConvention()
             .AddInterceptors(new OutboxSignalInterceptor(services.GetRequiredService<OutboxSignal>())));
+        builder.Services.AddHostedService<MigrateOnStartup<TDb>>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TDb>>(connectionName, tags: [ServiceDefaultsExtensions.ReadyTag]);
         return builder;
     }
 
     /// <summary>
-    /// Runs the service. <c>dotnet Service.dll migrate</c> applies pending migrations and exits: the production step,
-    /// run once per release before the new replicas start. In Development (as the AppHost runs services), or with
-    /// <c>Database:MigrateOnStartup=true</c>, migrations are applied at start-up for convenience.
+    /// Runs the service, or with the argument <c>migrate</c> applies pending migrations and exits: the production step,
+    /// run once per release before new replicas start (migrating on start-up is unsafe with many replicas).
     /// </summary>
-    public static async Task RunWithMigrationsAsync<TDb>(this WebApplication app, string[] args) where TDb : DbContext
+    public static async Task RunOrMigrateAsync<TDb>(this WebApplication app, string[] args) where TDb : DbContext
     {
-        var migrateOnly = args.Contains("migrate", StringComparer.Ordinal);
-        if (migrateOnly || app.Configuration.GetValue("Database:MigrateOnStartup", app.Environment.IsDevelopment()))
+        if (args.Contains("migrate", StringComparer.Ordinal))
         {
             await using var scope = app.Services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<TDb>();
-            var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
-            await db.Database.MigrateAsync();
-            app.Logger.LogInformation("Database {Database}: applied {Count} migration(s) {Migrations}",
-                db.Database.GetDbConnection().Database, pending.Count, pending);
+            await MigrateAsync(scope.ServiceProvider.GetRequiredService<TDb>(), app.Logger, CancellationToken.None);
+            return;
         }
 
-        if (!migrateOnly) await app.RunAsync();
+        await app.RunAsync();
+    }
+
+    private static async Task MigrateAsync(DbContext db, ILogger logger, CancellationToken cancellationToken)
+    {
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        await db.Database.MigrateAsync(cancellationToken);
+        logger.LogInformation("Database {Database}: applied {Count} migration(s) {Migrations}",
+            db.Database.GetDbConnection().Database, pending.Count, pending);
+    }
+
+    /// <summary>
+    /// In Development (as the AppHost runs services) or with <c>Database:MigrateOnStartup=true</c>, migrates before any
+    /// other hosted service (the outbox dispatcher, the bus) starts: it is registered first.
+    /// </summary>
+    private sealed class MigrateOnStartup<TDb>(IServiceScopeFactory scopes, IConfiguration configuration, IHostEnvironment environment,
+        ILogger<MigrateOnStartup<TDb>> logger) : IHostedService where TDb : DbContext
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            if (!configuration.GetValue("Database:MigrateOnStartup", environment.IsDevelopment())) return;
+            await using var scope = scopes.CreateAsyncScope();
+            await MigrateAsync(scope.ServiceProvider.GetRequiredService<TDb>(), logger, cancellationToken);
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     private sealed class DatabaseHealthCheck<TDb>(TDb db) : IHealthCheck where TDb : DbContext

@@ -11,7 +11,7 @@ app.UseServiceDefaults();
 app.MapDefaultEndpoints();
 app.MapRegistryEndpoints();
 
-await app.RunWithMigrationsAsync<RegistryDbContext>(args);
+await app.RunOrMigrateAsync<RegistryDbContext>(args);
 
 /// <summary>Entry point, public so tests can host the service with WebApplicationFactory.</summary>
 public partial class Program;

@@ -1,0 +1,303 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace MenSI.Hosting;
+
+/// <summary>
+/// Runs a declared graph: stops what a killed earlier run left, installs missing servers, starts each resource once
+/// everything it waits for is healthy, supervises (restarting a crashed process with back-off), and stops everything
+/// in reverse dependency order.
+/// </summary>
+public sealed class DistributedApplication : IAsyncDisposable
+{
+    public const int MaxRestarts = 5;
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
+
+    private readonly IReadOnlyList<Resource> _resources;
+    private readonly RunContext _context;
+    private readonly CancellationTokenSource _supervision = new();
+    private readonly Dictionary<Resource, int> _restarts = [];
+    private Task _supervisor = Task.CompletedTask;
+    private volatile bool _stopping;
+
+    internal DistributedApplication(IReadOnlyList<Resource> resources, StateFolder state, string repositoryRoot, bool durable, bool quiet)
+    {
+        _resources = resources;
+        State = state;
+        Log = new LogSink(state, toConsole: !quiet);
+        _context = new RunContext(state, Log, durable, repositoryRoot);
+    }
+
+    public static DistributedApplicationBuilder CreateBuilder(string[] args) =>
+        new(args, DistributedApplicationTesting.Current?.Configuration);
+
+    public StateFolder State { get; }
+    public LogSink Log { get; }
+    public IReadOnlyList<Resource> Resources => _resources;
+    public TimeSpan StartupTime { get; private set; }
+
+    public Resource this[string name] => _resources.Single(r => r.Name == name);
+    public T Get<T>(string name) where T : Resource => (T)this[name];
+
+    /// <summary>Starts the graph and returns once every resource is healthy (or throws, having stopped what it started).</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        foreach (var leftover in State.StopLeftovers()) Log.Say($"Stopped {leftover}, left running by an earlier run that did not stop cleanly.");
+        await ServerBinaries.EnsureInstalledAsync(Log.Say, cancellationToken);
+        foreach (var project in _resources.OfType<ProjectResource>().Where(p => p.Port != 0 && !Ports.IsFree(p.Port)))
+        {
+            throw new InvalidOperationException($"Port {project.Port} for '{project.Name}' is in use. Stop what uses it, or choose another port (--gateway-port).");
+        }
+
+        var started = _resources.ToDictionary(r => r, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        try
+        {
+            await Task.WhenAll(_resources.Select(r => StartWhenReadyAsync(r, started, cancellationToken)));
+        }
+        catch
+        {
+            Log.Say("Start-up failed; stopping what was started.");
+            await StopAsync();
+            throw;
+        }
+
+        StartupTime = clock.Elapsed;
+        _supervisor = SuperviseAsync(_supervision.Token);
+    }
+
+    private async Task StartWhenReadyAsync(Resource resource, Dictionary<Resource, TaskCompletionSource> started, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.WhenAll(resource.WaitsFor.Select(d => started[d].Task));
+            await StartOneAsync(resource, cancellationToken);
+            started[resource].SetResult();
+        }
+        catch (Exception e)
+        {
+            SetState(resource, ResourceState.Failed);
+            started[resource].TrySetException(e);
+            throw;
+        }
+    }
+
+    private async Task StartOneAsync(Resource resource, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        SetState(resource, ResourceState.Starting);
+        await resource.StartAsync(_context, cancellationToken);
+        SetState(resource, ResourceState.Running);
+        while (!await resource.IsHealthyAsync(cancellationToken))
+        {
+            if (resource.Exited is { IsCompleted: true })
+            {
+                throw new InvalidOperationException($"'{resource.Name}' exited while starting; its log is {Log.LogFile(resource.Name)}");
+            }
+
+            if (clock.Elapsed > StartTimeout)
+            {
+                throw new TimeoutException($"'{resource.Name}' was not healthy after {StartTimeout.TotalSeconds:0} s; its log is {Log.LogFile(resource.Name)}");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+        }
+
+        SetState(resource, ResourceState.Healthy);
+        Log.Say($"{resource.Name} healthy in {clock.Elapsed.TotalSeconds:0.0} s{(resource.Endpoint is { } e ? $" at {e}" : "")}");
+    }
+
+    /// <summary>Watches health every few seconds and restarts a process that exited by itself, with back-off.</summary>
+    private async Task SuperviseAsync(CancellationToken cancellationToken)
+    {
+        var ticks = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                var probeHealth = ++ticks % 5 == 0; // crashes are noticed within a second, health every five
+                foreach (var resource in _resources)
+                {
+                    if (_stopping) return;
+                    if (resource.Exited is { IsCompleted: true } && resource.State is not (ResourceState.Failed or ResourceState.Starting))
+                    {
+                        await RestartAsync(resource, cancellationToken);
+                    }
+                    else if (probeHealth && resource.State is ResourceState.Healthy or ResourceState.Unhealthy)
+                    {
+                        var healthy = await resource.IsHealthyAsync(cancellationToken);
+                        SetState(resource, healthy ? ResourceState.Healthy : ResourceState.Unhealthy);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                Log.Say($"Supervision error: {e.Message}");
+            }
+        }
+    }
+
+    private async Task RestartAsync(Resource resource, CancellationToken cancellationToken)
+    {
+        var exitCode = await resource.Exited!;
+        SetState(resource, ResourceState.Exited);
+        var attempt = _restarts[resource] = _restarts.GetValueOrDefault(resource) + 1;
+        if (attempt > MaxRestarts)
+        {
+            Log.Say($"{resource.Name} exited (code {exitCode}) and has been restarted {MaxRestarts} times already; giving up. Its log: {Log.LogFile(resource.Name)}");
+            SetState(resource, ResourceState.Failed);
+            return;
+        }
+
+        var delay = TimeSpan.FromSeconds(Math.Pow(2, attempt - 1));
+        Log.Say($"{resource.Name} exited unexpectedly (code {exitCode}); restarting in {delay.TotalSeconds:0} s (attempt {attempt} of {MaxRestarts}).");
+        await Task.Delay(delay, cancellationToken);
+        try
+        {
+            await StartOneAsync(resource, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.Say($"Restarting {resource.Name} failed: {e.Message}");
+        }
+    }
+
+    private void SetState(Resource resource, ResourceState state)
+    {
+        if (resource.State == state) return;
+        var previous = resource.State;
+        resource.State = state;
+        if (previous is ResourceState.Healthy or ResourceState.Unhealthy && state is ResourceState.Healthy or ResourceState.Unhealthy)
+        {
+            Log.Say($"{resource.Name} is now {state.ToString().ToLowerInvariant()}");
+        }
+    }
+
+    /// <summary>Stops services before what they depend on, each level in parallel; leaves no process behind.</summary>
+    public async Task StopAsync()
+    {
+        if (_stopping) return;
+        _stopping = true;
+        await _supervision.CancelAsync();
+        await _supervisor;
+
+        var depth = new Dictionary<Resource, int>();
+        int Depth(Resource r) => depth.TryGetValue(r, out var d) ? d : depth[r] = r.WaitsFor.Count == 0 ? 0 : 1 + r.WaitsFor.Max(Depth);
+        foreach (var level in _resources.GroupBy(Depth).OrderByDescending(g => g.Key))
+        {
+            await Task.WhenAll(level.Select(async r =>
+            {
+                if (r.State == ResourceState.Waiting) return;
+                SetState(r, ResourceState.Stopping);
+                try { await r.StopAsync(); }
+                catch (Exception e) { Log.Say($"Stopping {r.Name}: {e.Message}"); }
+                SetState(r, ResourceState.Stopped);
+            }));
+        }
+
+        State.StopLeftovers();
+        Log.Say("All resources stopped.");
+    }
+
+    /// <summary>Kills every process at once: the second Ctrl+C.</summary>
+    public void Kill()
+    {
+        foreach (var r in _resources.OfType<ProcessResource>()) if (r.Pid is { } pid) ManagedProcess.SendSignal(pid, Signal.Kill);
+        State.StopLeftovers();
+    }
+
+    /// <summary>
+    /// The AppHost's main loop: start, print the table and the URLs, wait for Ctrl+C or SIGTERM, stop. A second Ctrl+C
+    /// forces the stop. Under <see cref="DistributedApplicationTesting"/> it hands the running graph to the test instead.
+    /// </summary>
+    public async Task RunAsync()
+    {
+        var testing = DistributedApplicationTesting.Current;
+        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var signals = 0;
+        void OnSignal(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            if (Interlocked.Increment(ref signals) == 1)
+            {
+                Log.Say("Stopping (press Ctrl+C again to force)...");
+                stop.TrySetResult();
+            }
+            else
+            {
+                Log.Say("Forced stop.");
+                Kill();
+                System.Environment.Exit(130);
+            }
+        }
+
+        using var sigint = testing is null ? PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal) : null;
+        using var sigterm = testing is null ? PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal) : null;
+        try
+        {
+            await StartAsync();
+        }
+        catch (Exception e) when (testing is null)
+        {
+            Log.Say($"Start-up failed: {e.Message}");
+            System.Environment.ExitCode = 1;
+            return;
+        }
+
+        Log.Say($"Every resource healthy in {StartupTime.TotalSeconds:0.0} s.");
+        Console.WriteLine(Table());
+        if (testing is not null)
+        {
+            testing.Started(this);
+            await testing.StopRequested;
+        }
+        else
+        {
+            await Task.WhenAny(stop.Task, ParentGoneAsync());
+        }
+
+        await StopAsync();
+    }
+
+    /// <summary>
+    /// Completes when the process that started us goes away (say <c>dotnet run</c> was killed): we are reparented, and
+    /// must not keep the network running with nobody to stop it.
+    /// </summary>
+    private async Task ParentGoneAsync()
+    {
+        if (!OperatingSystem.IsLinux()) { await Task.Delay(Timeout.Infinite); return; }
+        var parent = getppid();
+        while (getppid() == parent) await Task.Delay(TimeSpan.FromSeconds(1));
+        Log.Say("The process that started the AppHost is gone; stopping.");
+    }
+
+    [DllImport("libc")] private static extern int getppid();
+
+    public string Table()
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine(CultureInfoInvariant($"{"RESOURCE",-14} {"STATE",-10} {"PID",-8} ENDPOINT"));
+        foreach (var r in _resources)
+        {
+            sb.AppendLine(CultureInfoInvariant($"{r.Name,-14} {r.State.ToString().ToLowerInvariant(),-10} {r.Pid?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",-8} {r.Endpoint ?? "-"}"));
+        }
+
+        sb.Append(CultureInfoInvariant($"Logs: {State.LogsDirectory}"));
+        return sb.ToString();
+    }
+
+    private static string CultureInfoInvariant(FormattableString text) => text.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        Log.Dispose();
+        _supervision.Dispose();
+    }
+}

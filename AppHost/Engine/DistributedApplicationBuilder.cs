@@ -1,0 +1,117 @@
+using Microsoft.Extensions.Configuration;
+
+namespace MenSI.Hosting;
+
+/// <summary>
+/// Declares the graph, Aspire-style: <c>AddPostgres</c>, <c>AddRedis</c>, <c>AddRabbitMQ</c>, <c>AddProject</c>, then
+/// <c>WithReference</c> (inject how to reach a resource) and <c>WaitFor</c> (start only once it is healthy).
+/// Settings come from the command line (<c>--fresh</c>, <c>--state-dir</c>, <c>--gateway-port</c>) and environment.
+/// </summary>
+public sealed class DistributedApplicationBuilder
+{
+    private readonly List<Resource> _resources = [];
+
+    internal DistributedApplicationBuilder(string[] args, IDictionary<string, string?>? overrides)
+    {
+        Configuration = new ConfigurationBuilder()
+            .AddEnvironmentVariables("MENSI_")
+            .AddCommandLine(Normalise(args), new Dictionary<string, string> { ["--fresh"] = "Fresh" })
+            .AddInMemoryCollection(overrides ?? new Dictionary<string, string?>())
+            .Build();
+        RepositoryRoot = FindRepositoryRoot();
+    }
+
+    public IConfiguration Configuration { get; }
+    public string RepositoryRoot { get; }
+    public IReadOnlyList<Resource> Resources => _resources;
+
+    public ResourceBuilder<PostgresServerResource> AddPostgres(string name) => Add(new PostgresServerResource(name));
+    public ResourceBuilder<RedisResource> AddRedis(string name) => Add(new RedisResource(name));
+    public ResourceBuilder<RabbitMqResource> AddRabbitMQ(string name) => Add(new RabbitMqResource(name));
+
+    /// <summary>A service project, by its folder relative to the repository root.</summary>
+    public ResourceBuilder<ProjectResource> AddProject(string name, string projectDirectory) => Add(new ProjectResource(name, projectDirectory));
+
+    internal ResourceBuilder<T> Add<T>(T resource) where T : Resource
+    {
+        if (_resources.Any(r => r.Name == resource.Name)) throw new ArgumentException($"A resource named '{resource.Name}' is already declared.");
+        _resources.Add(resource);
+        return new ResourceBuilder<T>(this, resource);
+    }
+
+    public DistributedApplication Build()
+    {
+        var stateDir = Configuration["StateDir"] ?? Path.Combine(RepositoryRoot, ".state");
+        if (Configuration.GetValue<bool>("Fresh")) StateFolder.Wipe(stateDir);
+        return new DistributedApplication(_resources, new StateFolder(stateDir), RepositoryRoot,
+            durable: Configuration.GetValue("Durable", true), quiet: Configuration.GetValue<bool>("Quiet"));
+    }
+
+    // "--fresh" alone is a switch; the configuration command-line provider wants a value.
+    private static string[] Normalise(string[] args) =>
+        args.SelectMany(a => a == "--fresh" ? ["--fresh", "true"] : new[] { a }).ToArray();
+
+    private static string FindRepositoryRoot()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "MenSI.Platform.sln"))) return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Cannot find MenSI.Platform.sln above the working directory or the AppHost's folder.");
+    }
+}
+
+public sealed class ResourceBuilder<T>(DistributedApplicationBuilder builder, T resource) where T : Resource
+{
+    public T Resource { get; } = resource;
+
+    /// <summary>Injects how to reach <paramref name="other"/>: its connection string or its HTTP endpoint.</summary>
+    public ResourceBuilder<T> WithReference<TOther>(ResourceBuilder<TOther> other) where TOther : Resource
+    {
+        switch (other.Resource)
+        {
+            case IResourceWithConnectionString c:
+                Resource.Environment[$"ConnectionStrings__{c.Name}"] = () => c.ConnectionString;
+                break;
+            case IResourceWithHttpEndpoint h:
+                Resource.Environment[$"services__{h.Name}__http__0"] = () => h.HttpEndpoint;
+                break;
+            default:
+                throw new ArgumentException($"'{other.Resource.Name}' cannot be referenced: it has neither a connection string nor an endpoint.");
+        }
+
+        return this;
+    }
+
+    /// <summary>Starts this resource only once <paramref name="other"/> is healthy.</summary>
+    public ResourceBuilder<T> WaitFor<TOther>(ResourceBuilder<TOther> other) where TOther : Resource
+    {
+        Resource.WaitsFor.Add(other.Resource);
+        return this;
+    }
+
+    public ResourceBuilder<T> WithEnvironment(string name, string value)
+    {
+        Resource.Environment[name] = () => value;
+        return this;
+    }
+
+    public ResourceBuilder<PostgresDatabaseResource> AddDatabase(string name, string? databaseName = null) =>
+        Resource is PostgresServerResource server
+            ? builder.Add(new PostgresDatabaseResource(name, databaseName ?? name.Replace('-', '_'), server))
+            : throw new InvalidOperationException("Databases belong to a PostgreSQL server.");
+}
+
+public static class ProjectResourceBuilderExtensions
+{
+    /// <summary>Listens on this fixed port (0: a free one). Only the gateway has a well-known port.</summary>
+    public static ResourceBuilder<ProjectResource> WithHttpPort(this ResourceBuilder<ProjectResource> project, int port)
+    {
+        project.Resource.Port = port == 0 ? 0 : port;
+        return project;
+    }
+}

@@ -1,0 +1,95 @@
+using System.Globalization;
+
+namespace MenSI.Hosting;
+
+/// <summary>
+/// A private RabbitMQ node with its own epmd, cookie, config, data and ports, all on 127.0.0.1, never touching the
+/// system node (see shared/notes/local-servers.md for why each setting is there). Its ports are chosen once and kept
+/// across restarts, so clients reconnect to the same address after an outage.
+/// </summary>
+public sealed class RabbitMqResource(string name) : ProcessResource(name), IResourceWithConnectionString
+{
+    private ManagedProcess? _epmd;
+    private string _folder = "";
+
+    public int Port { get; private set; }
+    public override string? Endpoint => Port == 0 ? null : $"127.0.0.1:{Port}";
+    public string ConnectionString => $"amqp://guest:guest@127.0.0.1:{Port}/";
+    protected override TimeSpan StopGrace => TimeSpan.FromSeconds(30);
+
+    public override Task StartAsync(RunContext context, CancellationToken cancellationToken)
+    {
+        _folder = context.State.Resource(Name);
+        if (Port == 0) Port = Ports.Free();
+        var epmdPort = Ports.Free();
+        var distPort = Ports.Free();
+        var home = Directory.CreateDirectory(Path.Combine(_folder, "home")).FullName;
+        var cookie = Path.Combine(home, ".erlang.cookie");
+        if (!File.Exists(cookie))
+        {
+            File.WriteAllText(cookie, Convert.ToHexString(Guid.NewGuid().ToByteArray()));
+            File.SetUnixFileMode(cookie, UnixFileMode.UserRead);
+        }
+
+        var envFile = Path.Combine(_folder, "rabbitmq-env.conf");
+        File.WriteAllText(envFile, "");
+        var config = Path.Combine(_folder, "rabbitmq.conf");
+        File.WriteAllText(config, "loopback_users.guest = true\nlog.console = true\nlog.console.level = error\nlog.file.level = info\n");
+        var advanced = Path.Combine(_folder, "advanced.config");
+        File.WriteAllText(advanced, "[].\n");
+        var plugins = Path.Combine(_folder, "enabled_plugins");
+        File.WriteAllText(plugins, "[].\n");
+
+        string P(int port) => port.ToString(CultureInfo.InvariantCulture);
+        const string loopbackOnly = "-kernel inet_dist_use_interface {127,0,0,1}";
+        var environment = new Dictionary<string, string>
+        {
+            ["HOME"] = home,
+            ["RABBITMQ_CONF_ENV_FILE"] = envFile,
+            // One node name per state folder: the data folder is named after it, so it must survive restarts.
+            ["RABBITMQ_NODENAME"] = $"mensi-{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(_folder)))[..10].ToLowerInvariant()}@localhost",
+            ["RABBITMQ_NODE_IP_ADDRESS"] = "127.0.0.1",
+            ["RABBITMQ_NODE_PORT"] = P(Port),
+            ["RABBITMQ_DIST_PORT"] = P(distPort),
+            ["RABBITMQ_MNESIA_BASE"] = Path.Combine(_folder, "mnesia"),
+            ["RABBITMQ_LOG_BASE"] = Path.Combine(_folder, "log"),
+            ["RABBITMQ_CONFIG_FILE"] = config,
+            ["RABBITMQ_ADVANCED_CONFIG_FILE"] = advanced,
+            ["RABBITMQ_ENABLED_PLUGINS_FILE"] = plugins,
+            ["ERL_EPMD_PORT"] = P(epmdPort),
+            ["ERL_EPMD_ADDRESS"] = "127.0.0.1",
+            ["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = loopbackOnly,
+            ["RABBITMQ_CTL_ERL_ARGS"] = loopbackOnly,
+        };
+
+        // Our own epmd in the foreground, so it is our child and dies with us (Erlang would otherwise daemonise one
+        // on 0.0.0.0:4369 that outlives the node).
+        _epmd = ManagedProcess.Start(new ProcessSpec(ServerBinaries.Epmd, ["-address", "127.0.0.1", "-port", P(epmdPort)])
+        { WorkingDirectory = _folder, Environment = environment }, line => context.Log.Write(Name, "epmd: " + line));
+        context.State.RecordPid(Name + "-epmd", _epmd.Pid);
+
+        // Started from inside its folder: Erlang writes erl_crash.dump to the working directory.
+        Launch(context, new ProcessSpec(ServerBinaries.RabbitMqServer, []) { WorkingDirectory = _folder, Environment = environment });
+        return Task.CompletedTask;
+    }
+
+    public override async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)
+    {
+        if (Port == 0 || Process is null or { HasExited: true }) return false;
+        // The AMQP 0-9-1 protocol header; a live broker answers with a Connection.Start method frame (type 1).
+        var reply = await Probe.ExchangeAsync(Port, "AMQP\0\0\x09\x01"u8.ToArray(), cancellationToken);
+        return reply is [1, ..];
+    }
+
+    public override async Task StopAsync()
+    {
+        await base.StopAsync();
+        // The start script runs the VM as its child; make sure no VM of this folder is left if the script went first.
+        if (OperatingSystem.IsLinux() && _folder.Length > 0)
+        {
+            foreach (var pid in StateFolder.ProcessesNaming(Path.Combine(_folder, "mnesia"))) ManagedProcess.SendSignal(pid, Signal.Kill);
+        }
+
+        if (_epmd is not null) await _epmd.StopAsync(TimeSpan.FromSeconds(5));
+    }
+}

@@ -1,0 +1,67 @@
+namespace MenSI.Hosting;
+
+public enum ResourceState { Waiting, Starting, Running, Healthy, Unhealthy, Exited, Failed, Stopping, Stopped }
+
+/// <summary>What a resource can use while it starts: its folder, the log, the run's settings.</summary>
+public sealed record RunContext(StateFolder State, LogSink Log, bool Durable, string RepositoryRoot);
+
+/// <summary>A node of the graph: something that starts, becomes healthy, and stops.</summary>
+public abstract class Resource(string name)
+{
+    public string Name { get; } = name;
+    public ResourceState State { get; internal set; } = ResourceState.Waiting;
+    public virtual int? Pid => null;
+    /// <summary>Where it listens, for the operator's table.</summary>
+    public virtual string? Endpoint => null;
+
+    internal List<Resource> WaitsFor { get; } = [];
+    internal Dictionary<string, Func<string>> Environment { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Completes when the process ends by itself (a crash); null for resources without a process.</summary>
+    public virtual Task<int>? Exited => null;
+
+    public abstract Task StartAsync(RunContext context, CancellationToken cancellationToken);
+    public abstract Task<bool> IsHealthyAsync(CancellationToken cancellationToken);
+    public abstract Task StopAsync();
+}
+
+/// <summary>A resource others connect to with a connection string, injected as <c>ConnectionStrings__&lt;name&gt;</c>.</summary>
+public interface IResourceWithConnectionString
+{
+    string Name { get; }
+    string ConnectionString { get; }
+}
+
+/// <summary>A resource others call over HTTP, injected as <c>services__&lt;name&gt;__http__0</c>.</summary>
+public interface IResourceWithHttpEndpoint
+{
+    string Name { get; }
+    string HttpEndpoint { get; }
+}
+
+/// <summary>A resource run as one child process, with its PID recorded so a killed AppHost's next run can stop it.</summary>
+public abstract class ProcessResource(string name) : Resource(name)
+{
+    private ManagedProcess? _process;
+    private RunContext? _context;
+
+    public override int? Pid => _process is { HasExited: false } p ? p.Pid : null;
+    public override Task<int>? Exited => _process?.Exited;
+    protected ManagedProcess? Process => _process;
+
+    protected void Launch(RunContext context, ProcessSpec spec)
+    {
+        _context = context;
+        _process = ManagedProcess.Start(spec, line => context.Log.Write(Name, line));
+        context.State.RecordPid(Name, _process.Pid);
+    }
+
+    protected virtual TimeSpan StopGrace => TimeSpan.FromSeconds(15);
+
+    public override async Task StopAsync()
+    {
+        if (_process is null) return;
+        await _process.StopAsync(StopGrace);
+        _context?.State.ForgetPid(Name, _process.Pid);
+    }
+}

@@ -1,0 +1,131 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace MenSI.Hosting;
+
+/// <summary>
+/// Where a run keeps its data, logs and the PIDs of what it started. Kept between runs (unless a fresh start is
+/// asked for); a run that was killed outright leaves its PID records behind, and the next run stops those first.
+/// </summary>
+public sealed class StateFolder
+{
+    public StateFolder(string root)
+    {
+        Root = Path.GetFullPath(root);
+        Directory.CreateDirectory(Root);
+        Directory.CreateDirectory(PidsDirectory);
+        Directory.CreateDirectory(LogsDirectory);
+    }
+
+    public string Root { get; }
+    public string PidsDirectory => Path.Combine(Root, "pids");
+    public string LogsDirectory => Path.Combine(Root, "logs");
+
+    public string Resource(string name)
+    {
+        var path = Path.Combine(Root, name);
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    public static void Wipe(string root)
+    {
+        if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+    }
+
+    private sealed record PidRecord(int Pid, string Resource, long StartTicks);
+
+    public void RecordPid(string resource, int pid) =>
+        File.WriteAllText(Path.Combine(PidsDirectory, $"{resource}.{pid}.json"), JsonSerializer.Serialize(new PidRecord(pid, resource, ProcessStartTicks(pid))));
+
+    public void ForgetPid(string resource, int pid) => File.Delete(Path.Combine(PidsDirectory, $"{resource}.{pid}.json"));
+
+    /// <summary>
+    /// Stops whatever an earlier run of this state folder left running: the recorded PIDs (checked against their start
+    /// time, so a recycled PID is never hit) and any process whose command line names this folder (a broker's VM).
+    /// Returns what it stopped, for the operator to read.
+    /// </summary>
+    public IReadOnlyList<string> StopLeftovers()
+    {
+        var stopped = new List<string>();
+        foreach (var file in Directory.GetFiles(PidsDirectory, "*.json"))
+        {
+            var record = JsonSerializer.Deserialize<PidRecord>(File.ReadAllText(file));
+            if (record is not null && record.StartTicks != 0 && ProcessStartTicks(record.Pid) == record.StartTicks)
+            {
+                ManagedProcess.SendSignal(record.Pid, Signal.Kill);
+                stopped.Add($"{record.Resource} (pid {record.Pid})");
+            }
+
+            File.Delete(file);
+        }
+
+        if (OperatingSystem.IsLinux())
+        {
+            foreach (var pid in ProcessesNaming(Root))
+            {
+                ManagedProcess.SendSignal(pid, Signal.Kill);
+                stopped.Add($"pid {pid}");
+            }
+        }
+
+        if (stopped.Count > 0) Thread.Sleep(500); // let the kernel release ports and files
+        return stopped;
+    }
+
+    /// <summary>Processes whose command line contains <paramref name="text"/> (Linux /proc).</summary>
+    public static IEnumerable<int> ProcessesNaming(string text)
+    {
+        var self = Environment.ProcessId;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == self) continue;
+            string cmdline;
+            try { cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' '); }
+            catch (IOException) { continue; }
+            catch (UnauthorizedAccessException) { continue; }
+            if (cmdline.Contains(text, StringComparison.Ordinal)) yield return pid;
+        }
+    }
+
+    /// <summary>Field 22 of /proc/PID/stat: start time in clock ticks since boot; 0 when the process is gone.</summary>
+    private static long ProcessStartTicks(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return long.Parse(fields[19], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return 0;
+        }
+    }
+}
+
+public static class Ports
+{
+    /// <summary>A port that was free on 127.0.0.1 a moment ago.</summary>
+    public static int Free()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,106 @@
+using MenSI.ServiceDefaults.Data;
+using MenSI.ServiceDefaults.Http;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace MenSI.Gateway;
+
+/// <summary>One route of the public API: a path prefix and the service behind it.</summary>
+public sealed record GatewayRoute(string Path, string Service);
+
+public static class GatewayServices
+{
+    /// <summary>
+    /// YARP, with routes from <c>Gateway:Routes</c> and each service's address from service discovery configuration
+    /// (<c>services:&lt;name&gt;:http:0</c>, injected by the AppHost): no port is written down anywhere.
+    /// </summary>
+    public static IHostApplicationBuilder AddGatewayServices(this IHostApplicationBuilder builder)
+    {
+        var routes = builder.Configuration.GetSection("Gateway:Routes").Get<Dictionary<string, GatewayRoute>>() ?? [];
+        var services = routes.Values.Select(r => r.Service).Distinct(StringComparer.Ordinal).ToList();
+
+        var clusters = services.Select(service => new ClusterConfig
+        {
+            ClusterId = service,
+            Destinations = new Dictionary<string, DestinationConfig>
+            {
+                [service] = new() { Address = ServiceAddress(builder.Configuration, service) },
+            },
+            // A request that hangs on a dead service must end: the client gets a 504 problem, not a spinner.
+            HttpRequest = new ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromSeconds(30) },
+        }).ToList();
+
+        var routeConfigs = routes.Select(r => new RouteConfig
+        {
+            RouteId = r.Key,
+            ClusterId = r.Value.Service,
+            Match = new RouteMatch { Path = r.Value.Path },
+        }).ToList();
+
+        builder.Services.AddReverseProxy()
+            .LoadFromMemory(routeConfigs, clusters)
+            .ConfigureHttpClient((_, handler) =>
+            {
+                handler.ConnectTimeout = TimeSpan.FromSeconds(3);
+                handler.PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2);
+            });
+
+        builder.AddRedis("redis");
+        foreach (var service in services)
+        {
+            var address = ServiceAddress(builder.Configuration, service);
+            builder.Services.AddHealthChecks().Add(new HealthCheckRegistration($"route:{service}",
+                _ => new RouteHealthCheck(address), HealthStatus.Degraded, ["routes"]));
+        }
+
+        return builder;
+    }
+
+    public static WebApplication MapGateway(this WebApplication app)
+    {
+        app.MapReverseProxy(proxy => proxy.Use(async (context, next) =>
+        {
+            await next();
+            if (context.GetForwarderErrorFeature() is { } error && !context.Response.HasStarted)
+            {
+                var (status, detail) = error.Error switch
+                {
+                    ForwarderError.RequestTimedOut => (StatusCodes.Status504GatewayTimeout, "The service did not answer in time."),
+                    _ => (StatusCodes.Status503ServiceUnavailable, "The service behind this route is unavailable; retry shortly."),
+                };
+                context.Response.StatusCode = status;
+                context.Response.Headers.RetryAfter = "5";
+                await Results.Problem(detail, statusCode: status, title: "Service unavailable.", type: ProblemTypes.Unavailable)
+                    .ExecuteAsync(context);
+            }
+        }));
+        return app;
+    }
+
+    private static string ServiceAddress(IConfiguration configuration, string service) =>
+        configuration[$"services:{service}:http:0"]
+        ?? throw new InvalidOperationException($"services:{service}:http:0 is not set: the AppHost injects it as services__{service}__http__0.");
+}
+
+/// <summary>Reports a route's service as degraded (not the gateway as down) when its /health does not answer 200.</summary>
+internal sealed class RouteHealthCheck(string address) : IHealthCheck
+{
+    // Not from the client factory: its resilience handler would retry, and a probe must report what it sees.
+    private static readonly HttpClient Client = new() { Timeout = TimeSpan.FromSeconds(2) };
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            using var response = await Client.GetAsync(new Uri(new Uri(address), "/health"), cancellationToken);
+            return response.IsSuccessStatusCode
+                ? HealthCheckResult.Healthy(address)
+                : new HealthCheckResult(context.Registration.FailureStatus, $"{address} answered {(int)response.StatusCode}");
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return new HealthCheckResult(context.Registration.FailureStatus, $"{address} does not answer");
+        }
+    }
+}
