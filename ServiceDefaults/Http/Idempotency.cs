@@ -73,16 +73,17 @@ public static class Idempotency
                 throw;
             }
 
-            var status = (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
+            var outcome = result is INestedHttpResult nested ? nested.Result : result; // unwrap Results<A, B, ...>
+            var status = (outcome as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
             if (status is < 200 or >= 300)
             {
                 await db.KeyDeleteAsync(redisKey);
                 return result;
             }
 
-            var body = result is IValueHttpResult { Value: { } value } ? JsonSerializer.Serialize(value, value.GetType(), ServiceDefaultsExtensions.Json) : null;
+            var body = outcome is IValueHttpResult { Value: { } value } ? JsonSerializer.Serialize(value, value.GetType(), ServiceDefaultsExtensions.Json) : null;
             var etag = http.Response.Headers.ETag.ToString();
-            var response = new StoredResponse(requestHash, status, LocationOf(result), etag.Length > 0 ? etag : null, body);
+            var response = new StoredResponse(requestHash, status, LocationOf(outcome), etag.Length > 0 ? etag : null, body);
             await db.StringSetAsync(redisKey, JsonSerializer.Serialize(response), Retention);
             return result;
         }
@@ -104,9 +105,15 @@ public static class Idempotency
         private static string Hash(IList<object?> arguments, IServiceProviderIsService services)
         {
             var bound = arguments
-                .Where(a => a is not null and not HttpContext and not HttpRequest and not CancellationToken && !services.IsService(a.GetType()))
+                .Where(a => a is not null && !IsInfrastructure(a.GetType()) && !services.IsService(a.GetType()))
                 .Select(a => JsonSerializer.Serialize(a, a!.GetType(), ServiceDefaultsExtensions.Json));
             return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', bound))));
         }
+
+        // HttpContext, HttpRequest, HttpResponse, ClaimsPrincipal, CancellationToken, streams: handler plumbing.
+        private static bool IsInfrastructure(Type type) =>
+            type.Namespace is { } ns && (ns.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal)
+                || ns.StartsWith("System.Security", StringComparison.Ordinal) || ns.StartsWith("System.Threading", StringComparison.Ordinal)
+                || ns.StartsWith("System.IO", StringComparison.Ordinal));
     }
 }

@@ -38,8 +38,10 @@ public static class EventNames
         for (var i = 0; i < name.Length; i++)
         {
             var c = name[i];
-            var boundary = i > 0 && (char.IsUpper(c) && (char.IsLower(name[i - 1]) || (i + 1 < name.Length && char.IsLower(name[i + 1]) && char.IsUpper(name[i - 1])))
-                                     || char.IsDigit(c) && !char.IsDigit(name[i - 1]));
+            // A word starts at an upper-case letter after a lower-case one (schoolRegistered), or at the last capital
+            // of an acronym (HTTPServer → http-server). Digits stay with their word (V2 → v2).
+            var boundary = i > 0 && char.IsUpper(c)
+                           && (char.IsLower(name[i - 1]) || char.IsDigit(name[i - 1]) || (i + 1 < name.Length && char.IsLower(name[i + 1]) && char.IsUpper(name[i - 1])));
             if (boundary) sb.Append('-');
             sb.Append(char.ToLowerInvariant(c));
         }
