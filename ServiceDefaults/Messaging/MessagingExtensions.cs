@@ -21,6 +21,9 @@ public static class MessagingExtensions
         var connectionString = builder.Configuration.GetConnectionString("rabbitmq")
             ?? throw new InvalidOperationException("ConnectionStrings:rabbitmq is not set (the AppHost injects it).");
         var serviceName = builder.Environment.ApplicationName.Split('.').Last().ToLowerInvariant();
+        // A failing message is retried with exponential back-off, then moved to <queue>_error so it never blocks the queue.
+        var retryLimit = builder.Configuration.GetValue("Messaging:RetryLimit", 5);
+        var retryMin = builder.Configuration.GetValue("Messaging:RetryMinInterval", TimeSpan.FromMilliseconds(200));
 
         builder.Services.AddOptions<OutboxOptions>().BindConfiguration("Outbox");
         builder.Services.AddSingleton<OutboxSignal>();
@@ -38,7 +41,7 @@ public static class MessagingExtensions
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false));
             configureConsumers?.Invoke(bus);
             bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
-                endpoint.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300))));
+                endpoint.UseMessageRetry(r => r.Exponential(retryLimit, retryMin, TimeSpan.FromSeconds(10), retryMin)));
 
             bus.UsingRabbitMq((context, rabbit) =>
             {

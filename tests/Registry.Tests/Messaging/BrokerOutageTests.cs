@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MenSI.ServiceDefaults.Messaging;
+using MenSI.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace MenSI.Registry.Tests.Messaging;
+
+/// <summary>
+/// The outbox's promise: with the broker stopped, writes still succeed, their events wait in the outbox, and once the
+/// broker is back every one of them is published, once. Uses a broker of its own so the outage hits no other test.
+/// </summary>
+public class BrokerOutageTests
+{
+    [Fact]
+    public async Task Events_written_while_the_broker_is_down_are_all_published_once_it_returns()
+    {
+        var servers = await PlatformServers.GetAsync();
+        var broker = await servers.StartPrivateBrokerAsync("rabbitmq-outage");
+        try
+        {
+            await using var host = new ServiceHost<Program>(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:registry-db"] = await servers.CreateDatabaseAsync("outage"),
+                ["ConnectionStrings:rabbitmq"] = broker.ConnectionString,
+                ["ConnectionStrings:redis"] = servers.Redis.ConnectionString,
+            });
+            var client = host.CreateClient();
+            await client.WaitHealthyAsync();
+            // A durable queue keeps what is published while this test is not listening.
+            await (await EventListener.StartDurableAsync(broker.ConnectionString, "outage-probe", "mensi.registry.school-registered")).DisposeAsync();
+
+            await broker.StopAsync();
+            var ids = new List<Guid>();
+            for (var i = 0; i < 5; i++)
+            {
+                var created = await client.PostAsJsonAsync("/api/v1/schools", SchoolBodies.Valid());
+                Assert.Equal(HttpStatusCode.Created, created.StatusCode); // the write does not depend on the broker
+                ids.Add((await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            await using (var scope = host.Services.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+                Assert.Equal(5, await db.Set<OutboxMessage>().CountAsync(m => m.SentAt == null));
+            }
+
+            await servers.RestartAsync(broker);
+            await using var listener = await EventListener.StartDurableAsync(broker.ConnectionString, "outage-probe", "mensi.registry.school-registered");
+            var received = await listener.WaitForAsync(e => ids.Contains(e.Body.GetProperty("schoolId").GetGuid()), count: 5, timeout: TimeSpan.FromSeconds(90));
+
+            Assert.Equal(ids.Order(), received.Select(e => e.Body.GetProperty("schoolId").GetGuid()).Order());
+            await using (var scope = host.Services.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+                Assert.Equal(0, await db.Set<OutboxMessage>().CountAsync(m => m.SentAt == null));
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            Assert.Equal(5, listener.Received.Count); // nothing doubled
+        }
+        finally
+        {
+            await broker.StopAsync();
+        }
+    }
+}

@@ -1,0 +1,160 @@
+using System.Text;
+using System.Text.Json;
+using MassTransit;
+using MenSI.Contracts.Registry;
+using MenSI.ServiceDefaults.Data;
+using MenSI.ServiceDefaults.Messaging;
+using MenSI.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using RabbitMQ.Client;
+using Xunit;
+
+namespace MenSI.ServiceDefaults.Tests;
+
+/// <summary>A consumer's database: what it did, and its inbox.</summary>
+public sealed class ConsumerDbContext(DbContextOptions<ConsumerDbContext> options) : DbContext(options)
+{
+    public DbSet<SchoolSeen> Seen => Set<SchoolSeen>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<SchoolSeen>().HasKey(s => s.Id);
+        modelBuilder.AddOutboxAndInbox();
+    }
+}
+
+public sealed class SchoolSeen
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid SchoolId { get; set; }
+}
+
+/// <summary>Records each school it hears of; a school named "poison" makes it fail after writing.</summary>
+public sealed class SchoolSeenConsumer(ConsumerDbContext db, ILogger<SchoolSeenConsumer> logger) : InboxConsumer<SchoolRegistered, ConsumerDbContext>(db, logger)
+{
+    protected override Task HandleAsync(SchoolRegistered message, CancellationToken cancellationToken)
+    {
+        Db.Seen.Add(new SchoolSeen { SchoolId = message.SchoolId });
+        if (message.Name == "poison") throw new InvalidOperationException("cannot handle this school");
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>The inbox and the error queue against the real broker and database, with messages sent by a plain AMQP client.</summary>
+public class InboxTests : IAsyncLifetime
+{
+    private IHost _host = null!;
+    private PlatformServers _servers = null!;
+
+    public async Task InitializeAsync()
+    {
+        _servers = await PlatformServers.GetAsync();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "MenSI.InboxProbe", EnvironmentName = "Testing" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:consumer-db"] = await _servers.CreateDatabaseAsync("inbox"),
+            ["ConnectionStrings:rabbitmq"] = _servers.RabbitMq.ConnectionString,
+            ["Messaging:RetryLimit"] = "2",
+            ["Messaging:RetryMinInterval"] = "00:00:00.050",
+        });
+        builder.AddServiceDatabase<ConsumerDbContext>("consumer-db");
+        builder.AddMessaging<ConsumerDbContext>(bus => bus.AddConsumer<SchoolSeenConsumer>());
+        _host = builder.Build();
+        await using (var scope = _host.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ConsumerDbContext>().Database.EnsureCreatedAsync();
+        }
+
+        await _host.StartAsync();
+        var health = await _host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+        Assert.Equal(BusHealthStatus.Healthy, health);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+
+    private static SchoolRegistered Event(Guid eventId, string name = "Škola") =>
+        new(eventId, DateTimeOffset.UtcNow, Guid.CreateVersion7(), "CZ", "red-izo", "600012345", name, "none", "applicant", 1);
+
+    /// <summary>Publishes as a ministry system or another platform would: plain JSON on the event's exchange.</summary>
+    private async Task SendAsync(params SchoolRegistered[] events)
+    {
+        await using var connection = await new ConnectionFactory { Uri = new Uri(_servers.RabbitMq.ConnectionString) }.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        foreach (var e in events)
+        {
+            var body = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(e, ServiceDefaultsExtensions.Json));
+            await channel.BasicPublishAsync("mensi.registry.school-registered", "", mandatory: false,
+                new BasicProperties { ContentType = "application/json", MessageId = e.EventId.ToString() }, body);
+        }
+    }
+
+    private async Task<List<Guid>> SeenAsync()
+    {
+        await using var scope = _host.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ConsumerDbContext>().Seen.Select(s => s.SchoolId).ToListAsync();
+    }
+
+    private async Task<List<Guid>> WaitForSeenAsync(Func<List<Guid>, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var seen = await SeenAsync();
+            if (done(seen) || DateTime.UtcNow > deadline) return seen;
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
+    public async Task The_same_event_delivered_twice_has_one_effect()
+    {
+        var once = Event(Guid.CreateVersion7());
+        var other = Event(Guid.CreateVersion7());
+
+        await SendAsync(once, once, other, once);
+
+        var seen = await WaitForSeenAsync(s => s.Contains(once.SchoolId) && s.Contains(other.SchoolId));
+        await Task.Delay(TimeSpan.FromSeconds(1)); // let any late duplicate land
+        seen = await SeenAsync();
+        Assert.Single(seen, id => id == once.SchoolId);
+        Assert.Single(seen, id => id == other.SchoolId);
+        await using var scope = _host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ConsumerDbContext>();
+        Assert.Equal(1, await db.Set<InboxMessage>().CountAsync(m => m.EventId == once.EventId));
+    }
+
+    [Fact]
+    public async Task A_message_that_keeps_failing_goes_to_the_error_queue_and_leaves_no_effect()
+    {
+        var poison = Event(Guid.CreateVersion7(), name: "poison");
+        var healthy = Event(Guid.CreateVersion7());
+
+        await SendAsync(poison, healthy);
+
+        var seen = await WaitForSeenAsync(s => s.Contains(healthy.SchoolId)); // the queue is not blocked
+        Assert.Contains(healthy.SchoolId, seen);
+        var errorQueue = _host.Services.GetRequiredService<IEndpointNameFormatter>().Consumer<SchoolSeenConsumer>() + "_error";
+        await using var connection = await new ConnectionFactory { Uri = new Uri(_servers.RabbitMq.ConnectionString) }.CreateConnectionAsync();
+        BasicGetResult? dead = null;
+        for (var i = 0; i < 100 && dead is null; i++)
+        {
+            // The error queue is declared when the first message fails for good; until then the get is refused.
+            await using var channel = await connection.CreateChannelAsync();
+            try { dead = await channel.BasicGetAsync(errorQueue, autoAck: true); }
+            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException) { }
+            if (dead is null) await Task.Delay(100);
+        }
+
+        Assert.NotNull(dead);
+        Assert.Equal(poison.EventId, JsonDocument.Parse(dead.Body).RootElement.GetProperty("eventId").GetGuid());
+        Assert.DoesNotContain(poison.SchoolId, await SeenAsync()); // the failed attempt's write was rolled back
+    }
+}
