@@ -19,3 +19,6 @@ builder.AddProject("gateway", "gateway")
     .WaitFor(registry);
 
 await builder.Build().RunAsync();
+
+/// <summary>Public so end-to-end tests can start this very graph through DistributedApplicationTesting.</summary>
+public partial class Program;

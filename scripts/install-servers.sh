@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the servers the platform runs privately (never as system services): PostgreSQL, Redis, RabbitMQ.
+# The AppHost does the same by itself when it can; tests and CI call this first.
+set -euo pipefail
+packages="postgresql redis-server rabbitmq-server"
+have() { ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 && [ -x /usr/bin/redis-server ] \
+           && [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] && command -v epmd >/dev/null; }
+have && exit 0
+if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
+  echo "PostgreSQL, Redis and RabbitMQ are needed. Install them with:" >&2
+  echo "  sudo sh -c 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $packages'" >&2
+  exit 1
+fi
+echo "Installing $packages from Debian's packages..."
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages >/dev/null
+have

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every test of the platform: unit, integration (private PostgreSQL, Redis and RabbitMQ processes) and
+# end-to-end (the AppHost's whole graph). Installs what is missing first, so it works on a fresh machine.
+set -euo pipefail
+cd "$(dirname "$0")"
+export MSBUILDDISABLENODEREUSE=1 UseSharedCompilation=false DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+scripts/install-servers.sh
+dotnet tool restore >/dev/null
+
+dotnet build MenSI.Platform.sln -c Release -nologo -clp:ErrorsOnly
+
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+set +e
+dotnet test MenSI.Platform.sln -c Release --no-build --nologo \
+  --blame-hang --blame-hang-timeout 10m \
+  --logger "console;verbosity=minimal" --logger "trx" --results-directory "$results" "$@" 2>&1 | tee "$results/output.txt"
+status=${PIPESTATUS[0]}
+set -e
+
+# One closing line for CI, summed over the test assemblies: "N passed, N failed".
+sum() { grep -oE "$1: +[0-9]+" "$results/output.txt" | awk '{ n += $2 } END { print n + 0 }'; }
+echo "$(sum Passed) passed, $(sum Failed) failed"
+exit "$status"
