@@ -11,7 +11,9 @@ dotnet tool restore >/dev/null
 dotnet build MenSI.Platform.sln -c Release -nologo -clp:ErrorsOnly
 
 results=$(mktemp -d)
-trap 'rm -rf "$results"' EXIT
+# A test process that was killed leaves its server folder (its servers died with it): reclaim those folders.
+reclaim() { for d in /tmp/mensi-tests-*; do [ -d "$d" ] || continue; pid=$(basename "$d" | cut -d- -f3); [ -d "/proc/$pid" ] || rm -rf "$d"; done; }
+trap 'reclaim; rm -rf "$results"' EXIT
 set +e
 dotnet test MenSI.Platform.sln -c Release --no-build --nologo \
   --blame-hang --blame-hang-timeout 10m \

@@ -41,7 +41,9 @@ public sealed class RabbitMqResource(string name) : ProcessResource(name), IReso
         File.WriteAllText(plugins, "[].\n");
 
         string P(int port) => port.ToString(CultureInfo.InvariantCulture);
-        const string loopbackOnly = "-kernel inet_dist_use_interface {127,0,0,1}";
+        // Loopback only; and never let the VM or rabbitmqctl start a system epmd daemon (on 0.0.0.0:4369, outliving us)
+        // when ours is gone, as happens when the start script's stop trap runs after everything was signalled.
+        const string loopbackOnly = "-kernel inet_dist_use_interface {127,0,0,1} -start_epmd false";
         var environment = new Dictionary<string, string>
         {
             ["HOME"] = home,
