@@ -173,9 +173,11 @@ public sealed class DistributedApplication : IAsyncDisposable
         if (resource.State == state) return;
         var previous = resource.State;
         resource.State = state;
-        if (previous is ResourceState.Healthy or ResourceState.Unhealthy && state is ResourceState.Healthy or ResourceState.Unhealthy)
+        // After start-up every change is news to the operator: say it, and show the table again.
+        if (StartupTime > TimeSpan.Zero && !_stopping)
         {
-            Log.Say($"{resource.Name} is now {state.ToString().ToLowerInvariant()}");
+            Log.Say($"{resource.Name}: {previous.ToString().ToLowerInvariant()} -> {state.ToString().ToLowerInvariant()}");
+            if (Log.ToConsole && state is ResourceState.Healthy or ResourceState.Unhealthy or ResourceState.Failed) Console.WriteLine(Table());
         }
     }
 
@@ -251,7 +253,14 @@ public sealed class DistributedApplication : IAsyncDisposable
         }
 
         Log.Say($"Every resource healthy in {StartupTime.TotalSeconds:0.0} s.");
-        Console.WriteLine(Table());
+        if (Log.ToConsole)
+        {
+            Console.WriteLine(Table());
+            foreach (var entry in _resources.OfType<ProjectResource>().Where(p => p.FixedPort))
+            {
+                Console.WriteLine($"Open http://localhost:{entry.Port}/api/v1/schools (the API), http://localhost:{entry.Port}/health (health). Ctrl+C stops everything.");
+            }
+        }
         if (testing is not null)
         {
             testing.Started(this);

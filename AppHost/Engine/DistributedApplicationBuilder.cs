@@ -111,7 +111,8 @@ public static class ProjectResourceBuilderExtensions
     /// <summary>Listens on this fixed port (0: a free one). Only the gateway has a well-known port.</summary>
     public static ResourceBuilder<ProjectResource> WithHttpPort(this ResourceBuilder<ProjectResource> project, int port)
     {
-        project.Resource.Port = port == 0 ? 0 : port;
+        project.Resource.Port = port;
+        project.Resource.FixedPort = port != 0;
         return project;
     }
 }

@@ -13,6 +13,8 @@ public sealed class ProjectResource(string name, string projectDirectory) : Proc
 {
     public string ProjectDirectory { get; } = projectDirectory;
     public int Port { get; internal set; }
+    /// <summary>Declared with a well-known port (the gateway): what operators and front-ends open.</summary>
+    public bool FixedPort { get; internal set; }
     public string HttpEndpoint => $"http://127.0.0.1:{Port}";
     public override string? Endpoint => Port == 0 ? null : HttpEndpoint;
     public string EnvironmentName { get; internal set; } = "Development";
