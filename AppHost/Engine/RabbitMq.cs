@@ -60,7 +60,10 @@ public sealed class RabbitMqResource(string name) : ProcessResource(name), IReso
             ["RABBITMQ_ENABLED_PLUGINS_FILE"] = plugins,
             ["ERL_EPMD_PORT"] = P(epmdPort),
             ["ERL_EPMD_ADDRESS"] = "127.0.0.1",
-            ["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = loopbackOnly,
+            // The start script then execs the VM instead of running it as a child behind a signal trap: the VM itself is
+            // our child process and receives the parent-death signal, so it cannot outlive us.
+            ["RABBITMQ_ALLOW_INPUT"] = "true",
+            ["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = loopbackOnly + " -noinput",
             ["RABBITMQ_CTL_ERL_ARGS"] = loopbackOnly,
         };
 
@@ -86,7 +89,7 @@ public sealed class RabbitMqResource(string name) : ProcessResource(name), IReso
     public override async Task StopAsync()
     {
         await base.StopAsync();
-        // The start script runs the VM as its child; make sure no VM of this folder is left if the script went first.
+        // Belt and braces: no VM of this folder may survive its stop.
         if (OperatingSystem.IsLinux() && _folder.Length > 0)
         {
             foreach (var pid in StateFolder.ProcessesNaming(Path.Combine(_folder, "mnesia"))) ManagedProcess.SendSignal(pid, Signal.Kill);
