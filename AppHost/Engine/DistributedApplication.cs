@@ -105,6 +105,7 @@ public sealed class DistributedApplication : IAsyncDisposable
         }
 
         SetState(resource, ResourceState.Healthy);
+        resource.TimeToHealthy ??= clock.Elapsed;
         Log.Say($"{resource.Name} healthy in {clock.Elapsed.TotalSeconds:0.0} s{(resource.Endpoint is { } e ? $" at {e}" : "")}");
     }
 

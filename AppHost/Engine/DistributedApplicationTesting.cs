@@ -24,7 +24,8 @@ public sealed class DistributedApplicationTesting : IAsyncDisposable
 
     internal void Started(DistributedApplication app) => _started.TrySetResult(app);
 
-    /// <param name="configuration">Overrides of the AppHost's settings; StateDir, Quiet and Durable have test defaults.</param>
+    /// <param name="configuration">Overrides of the AppHost's settings; StateDir, Quiet and Durable have test defaults;
+    /// KeepState=true keeps the state folder after the stop (for a warm start).</param>
     public static async Task<DistributedApplicationTesting> StartAsync<TEntryPoint>(IDictionary<string, string?>? configuration = null, TimeSpan? timeout = null)
     {
         await OneAtATime.WaitAsync();
@@ -72,7 +73,10 @@ public sealed class DistributedApplicationTesting : IAsyncDisposable
         catch (Exception) { /* reported by StartAsync */ }
         finally
         {
-            if (_started.Task.IsCompletedSuccessfully) StateFolder.Wipe(_started.Task.Result.State.Root);
+            if (_started.Task.IsCompletedSuccessfully && !(Configuration.TryGetValue("KeepState", out var keep) && keep == "true"))
+            {
+                StateFolder.Wipe(_started.Task.Result.State.Root);
+            }
             Current = null;
             OneAtATime.Release();
         }

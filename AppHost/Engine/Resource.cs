@@ -10,6 +10,8 @@ public abstract class Resource(string name)
 {
     public string Name { get; } = name;
     public ResourceState State { get; internal set; } = ResourceState.Waiting;
+    /// <summary>From its start to its first healthy answer, for the start-up figures.</summary>
+    public TimeSpan? TimeToHealthy { get; internal set; }
     public virtual int? Pid => null;
     /// <summary>Where it listens, for the operator's table.</summary>
     public virtual string? Endpoint => null;
