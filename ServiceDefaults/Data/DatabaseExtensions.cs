@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using MenSI.ServiceDefaults.Messaging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
@@ -23,7 +24,7 @@ public static class DatabaseExtensions
         var connectionString = builder.Configuration.GetConnectionString(connectionName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not set (the AppHost injects it).");
 
-        builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.TryAddSingleton<OutboxSignal>();
         builder.Services.AddDbContext<TDb>((services, options) => options
             .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable(MigrationsHistoryTable))
             .UseSnakeCaseNamingConvention()

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Configuration;
 using MassTransit;
 using MenSI.Contracts;
@@ -26,7 +27,7 @@ public static class MessagingExtensions
         var retryMin = builder.Configuration.GetValue("Messaging:RetryMinInterval", TimeSpan.FromMilliseconds(200));
 
         builder.Services.AddOptions<OutboxOptions>().BindConfiguration("Outbox");
-        builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.TryAddSingleton<OutboxSignal>();
         builder.Services.AddHostedService<OutboxDispatcher<TDb>>();
 
         // The service must start (and report itself unhealthy) while the broker is away; the outbox keeps the events.
