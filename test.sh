@@ -12,7 +12,9 @@ dotnet build MenSI.Platform.sln -c Release -nologo -clp:ErrorsOnly
 
 results=$(mktemp -d)
 # A test process that was killed leaves its server folder (its servers died with it): reclaim those folders.
-reclaim() { for d in /tmp/mensi-tests-*; do [ -d "$d" ] || continue; pid=$(basename "$d" | cut -d- -f3); [ -d "/proc/$pid" ] || rm -rf "$d"; done; }
+# Test servers stop when their test process exits (parent-death signal); give them a moment to finish first.
+reclaim() { for _ in $(seq 50); do pgrep -f /tmp/mensi-tests- >/dev/null || break; sleep 0.2; done
+  for d in /tmp/mensi-tests-*; do [ -d "$d" ] || continue; pid=$(basename "$d" | cut -d- -f3); [ -d "/proc/$pid" ] || rm -rf "$d"; done; }
 trap 'reclaim; rm -rf "$results"' EXIT
 set +e
 dotnet test MenSI.Platform.sln -c Release --no-build --nologo \

@@ -29,9 +29,18 @@ public static class Wrk
             info.ArgumentList.Add(a);
         }
 
+        string output;
         using var process = Process.Start(info)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        try
+        {
+            output = await process.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync();
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+
         var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal))
                    ?? throw new InvalidOperationException($"wrk printed no result: {output} {await process.StandardError.ReadToEndAsync()}");
         var f = line.Split(' ').Skip(1).Select(v => long.Parse(v, CultureInfo.InvariantCulture)).ToArray();
