@@ -89,21 +89,7 @@ public sealed class DistributedApplication : IAsyncDisposable
         SetState(resource, ResourceState.Starting);
         await resource.StartAsync(_context, cancellationToken);
         SetState(resource, ResourceState.Running);
-        while (!await resource.IsHealthyAsync(cancellationToken))
-        {
-            if (resource.Exited is { IsCompleted: true })
-            {
-                throw new InvalidOperationException($"'{resource.Name}' exited while starting; its log is {Log.LogFile(resource.Name)}");
-            }
-
-            if (clock.Elapsed > StartTimeout)
-            {
-                throw new TimeoutException($"'{resource.Name}' was not healthy after {StartTimeout.TotalSeconds:0} s; its log is {Log.LogFile(resource.Name)}");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
-        }
-
+        await resource.WaitHealthyAsync(_context, StartTimeout, cancellationToken);
         SetState(resource, ResourceState.Healthy);
         resource.TimeToHealthy ??= clock.Elapsed;
         Log.Say($"{resource.Name} healthy in {clock.Elapsed.TotalSeconds:0.0} s{(resource.Endpoint is { } e ? $" at {e}" : "")}");

@@ -25,6 +25,28 @@ public abstract class Resource(string name)
     public abstract Task StartAsync(RunContext context, CancellationToken cancellationToken);
     public abstract Task<bool> IsHealthyAsync(CancellationToken cancellationToken);
     public abstract Task StopAsync();
+
+    /// <summary>
+    /// Polls health until it answers; fails at once if the process exits, or after <paramref name="timeout"/>, naming
+    /// the log to read and quoting its end.
+    /// </summary>
+    public async Task WaitHealthyAsync(RunContext context, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await IsHealthyAsync(cancellationToken))
+        {
+            var exited = Exited is { IsCompleted: true };
+            if (exited || DateTime.UtcNow > deadline)
+            {
+                var log = context.Log.LogFile(Name);
+                var tail = File.Exists(log) ? string.Join('\n', File.ReadLines(log).TakeLast(15)) : "";
+                throw new InvalidOperationException(
+                    $"'{Name}' {(exited ? "exited while starting" : $"was not healthy after {timeout.TotalSeconds:0} s")}; its log is {log}:\n{tail}");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+        }
+    }
 }
 
 /// <summary>A resource others connect to with a connection string, injected as <c>ConnectionStrings__&lt;name&gt;</c>.</summary>

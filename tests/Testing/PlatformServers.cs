@@ -65,17 +65,7 @@ public sealed class PlatformServers
     private static async Task StartAndWaitAsync(Resource resource, RunContext context)
     {
         await resource.StartAsync(context, CancellationToken.None);
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (!await resource.IsHealthyAsync(CancellationToken.None))
-        {
-            if (resource.Exited is { IsCompleted: true } || DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException($"Test server '{resource.Name}' did not start; see {context.Log.LogFile(resource.Name)}:\n"
-                    + string.Join('\n', File.ReadLines(context.Log.LogFile(resource.Name)).TakeLast(20)));
-            }
-
-            await Task.Delay(100);
-        }
+        await resource.WaitHealthyAsync(context, TimeSpan.FromSeconds(90), CancellationToken.None);
     }
 
     // Throw-away servers need no graceful stop, and the test host gives exit handlers little time: kill them all.
