@@ -18,7 +18,7 @@ public sealed class DistributedApplicationBuilder
             .AddCommandLine(Normalise(args), new Dictionary<string, string> { ["--fresh"] = "Fresh" })
             .AddInMemoryCollection(overrides ?? new Dictionary<string, string?>())
             .Build();
-        RepositoryRoot = FindRepositoryRoot();
+        RepositoryRoot = Hosting.RepositoryRoot.Find();
     }
 
     public IConfiguration Configuration { get; }
@@ -50,8 +50,12 @@ public sealed class DistributedApplicationBuilder
     // "--fresh" alone is a switch; the configuration command-line provider wants a value.
     private static string[] Normalise(string[] args) =>
         args.SelectMany(a => a == "--fresh" ? ["--fresh", "true"] : new[] { a }).ToArray();
+}
 
-    private static string FindRepositoryRoot()
+/// <summary>The repository's root: the folder holding MenSI.Platform.sln, found from where we run or were built.</summary>
+public static class RepositoryRoot
+{
+    public static string Find()
     {
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
         {
@@ -61,7 +65,7 @@ public sealed class DistributedApplicationBuilder
             }
         }
 
-        throw new InvalidOperationException("Cannot find MenSI.Platform.sln above the working directory or the AppHost's folder.");
+        throw new InvalidOperationException("Cannot find MenSI.Platform.sln above the working directory or the program's folder.");
     }
 }
 

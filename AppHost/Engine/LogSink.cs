@@ -14,7 +14,7 @@ public sealed class LogSink(StateFolder state, bool toConsole) : IDisposable
     private readonly Lock _lock = new();
     private int _width = 10;
 
-    public bool ToConsole { get; set; } = toConsole;
+    public bool ToConsole { get; } = toConsole;
 
     public void Write(string resource, string line)
     {

@@ -63,8 +63,7 @@ public sealed class PostgresServerResource(string name) : ProcessResource(name)
         if (Port == 0 || Process is null or { HasExited: true }) return false;
         try
         {
-            await using var connection = new NpgsqlConnection(ConnectionStringFor("postgres") + ";Pooling=false");
-            await connection.OpenAsync(cancellationToken);
+            await using var connection = await OpenAdminConnectionAsync(cancellationToken);
             await using var command = new NpgsqlCommand("SELECT 1", connection);
             await command.ExecuteScalarAsync(cancellationToken);
             return true;
@@ -78,8 +77,7 @@ public sealed class PostgresServerResource(string name) : ProcessResource(name)
     /// <summary>Creates the database unless it exists.</summary>
     public async Task CreateDatabaseAsync(string database, CancellationToken cancellationToken)
     {
-        await using var connection = new NpgsqlConnection(ConnectionStringFor("postgres") + ";Pooling=false");
-        await connection.OpenAsync(cancellationToken);
+        await using var connection = await OpenAdminConnectionAsync(cancellationToken);
         await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection);
         exists.Parameters.AddWithValue("name", database);
         if (await exists.ExecuteScalarAsync(cancellationToken) is not null) return;
@@ -87,12 +85,12 @@ public sealed class PostgresServerResource(string name) : ProcessResource(name)
         await create.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task DropDatabaseAsync(string database, CancellationToken cancellationToken)
+    /// <summary>A connection to the maintenance database, unpooled: the engine's few admin calls must not hold connections.</summary>
+    private async Task<NpgsqlConnection> OpenAdminConnectionAsync(CancellationToken cancellationToken)
     {
-        await using var connection = new NpgsqlConnection(ConnectionStringFor("postgres") + ";Pooling=false");
+        var connection = new NpgsqlConnection(ConnectionStringFor("postgres") + ";Pooling=false");
         await connection.OpenAsync(cancellationToken);
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database.Replace("\"", "\"\"", StringComparison.Ordinal)}\" WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
     }
 
     private static async Task ChownAsync(string folder, CancellationToken cancellationToken)

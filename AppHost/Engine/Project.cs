@@ -17,7 +17,8 @@ public sealed class ProjectResource(string name, string projectDirectory) : Proc
     public bool FixedPort { get; internal set; }
     public string HttpEndpoint => $"http://127.0.0.1:{Port}";
     public override string? Endpoint => Port == 0 ? null : HttpEndpoint;
-    public string EnvironmentName { get; internal set; } = "Development";
+    /// <summary>Services run as developers run them: migrations on start-up, detailed logs.</summary>
+    private const string EnvironmentName = "Development";
 
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(3) };
 

@@ -13,6 +13,7 @@ public sealed class RabbitMqResource(string name) : ProcessResource(name), IReso
     private string _folder = "";
 
     public int Port { get; private set; }
+    private string EpmdName => Name + "-epmd";
     public override string? Endpoint => Port == 0 ? null : $"127.0.0.1:{Port}";
     public string ConnectionString => $"amqp://guest:guest@127.0.0.1:{Port}/";
     protected override TimeSpan StopGrace => TimeSpan.FromSeconds(30);
@@ -71,7 +72,7 @@ public sealed class RabbitMqResource(string name) : ProcessResource(name), IReso
         // on 0.0.0.0:4369 that outlives the node).
         _epmd = ManagedProcess.Start(new ProcessSpec(ServerBinaries.Epmd, ["-address", "127.0.0.1", "-port", P(epmdPort)])
         { WorkingDirectory = _folder, Environment = environment }, line => context.Log.Write(Name, "epmd: " + line));
-        context.State.RecordPid(Name + "-epmd", _epmd.Pid);
+        context.State.RecordPid(EpmdName, _epmd.Pid);
 
         // Started from inside its folder: Erlang writes erl_crash.dump to the working directory.
         Launch(context, new ProcessSpec(ServerBinaries.RabbitMqServer, []) { WorkingDirectory = _folder, Environment = environment });
@@ -95,6 +96,10 @@ public sealed class RabbitMqResource(string name) : ProcessResource(name), IReso
             foreach (var pid in StateFolder.ProcessesNaming(Path.Combine(_folder, "mnesia"))) ManagedProcess.SendSignal(pid, Signal.Kill);
         }
 
-        if (_epmd is not null) await _epmd.StopAsync(TimeSpan.FromSeconds(5));
+        if (_epmd is not null)
+        {
+            await _epmd.StopAsync(TimeSpan.FromSeconds(5));
+            Context?.State.ForgetPid(EpmdName, _epmd.Pid);
+        }
     }
 }

@@ -67,15 +67,15 @@ public interface IResourceWithHttpEndpoint
 public abstract class ProcessResource(string name) : Resource(name)
 {
     private ManagedProcess? _process;
-    private RunContext? _context;
 
     public override int? Pid => _process is { HasExited: false } p ? p.Pid : null;
     public override Task<int>? Exited => _process?.Exited;
     protected ManagedProcess? Process => _process;
+    protected RunContext? Context { get; private set; }
 
     protected void Launch(RunContext context, ProcessSpec spec)
     {
-        _context = context;
+        Context = context;
         _process = ManagedProcess.Start(spec, line => context.Log.Write(Name, line));
         context.State.RecordPid(Name, _process.Pid);
     }
@@ -86,6 +86,6 @@ public abstract class ProcessResource(string name) : Resource(name)
     {
         if (_process is null) return;
         await _process.StopAsync(StopGrace);
-        _context?.State.ForgetPid(Name, _process.Pid);
+        Context?.State.ForgetPid(Name, _process.Pid);
     }
 }

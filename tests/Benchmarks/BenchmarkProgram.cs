@@ -61,9 +61,9 @@ internal static class BenchmarkProgram
         }
 
         report.Elapsed = clock.Elapsed;
-        var path2 = Path.Combine(RepositoryRoot(), "docs", "benchmarks.md");
-        await File.WriteAllTextAsync(path2, report.ToMarkdown());
-        Console.WriteLine($"Wrote {path2} in {clock.Elapsed.TotalMinutes:0.0} min.");
+        var reportPath = Path.Combine(RepositoryRoot.Find(), "docs", "benchmarks.md");
+        await File.WriteAllTextAsync(reportPath, report.ToMarkdown());
+        Console.WriteLine($"Wrote {reportPath} in {clock.Elapsed.TotalMinutes:0.0} min.");
         return 0;
     }
 
@@ -101,15 +101,5 @@ internal static class BenchmarkProgram
         }
 
         return last;
-    }
-
-    internal static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "MenSI.Platform.sln"))) return dir.FullName;
-        }
-
-        throw new InvalidOperationException("MenSI.Platform.sln not found");
     }
 }

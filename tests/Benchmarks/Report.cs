@@ -96,7 +96,7 @@ internal sealed class Report
     {
         try
         {
-            var info = new ProcessStartInfo("git", args) { RedirectStandardOutput = true, WorkingDirectory = BenchmarkProgram.RepositoryRoot() };
+            var info = new ProcessStartInfo("git", args) { RedirectStandardOutput = true, WorkingDirectory = RepositoryRoot.Find() };
             using var process = Process.Start(info)!;
             return process.StandardOutput.ReadToEnd().Trim();
         }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MenSI.Contracts;
+using MenSI.Hosting;
 using Xunit;
 
 namespace MenSI.ServiceDefaults.Tests;
@@ -18,12 +19,7 @@ public class EventCatalogueTests
         return data;
     }
 
-    private static readonly Lazy<string> Catalogue = new(() =>
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(dir!.FullName, "MenSI.Platform.sln"))) dir = dir.Parent;
-        return File.ReadAllText(Path.Combine(dir.FullName, "docs", "events.md"));
-    });
+    private static readonly Lazy<string> Catalogue = new(() => File.ReadAllText(Path.Combine(RepositoryRoot.Find(), "docs", "events.md")));
 
     [Theory]
     [MemberData(nameof(Events))]
