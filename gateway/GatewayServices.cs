@@ -71,8 +71,7 @@ public static class GatewayServices
                 };
                 context.Response.StatusCode = status;
                 context.Response.Headers.RetryAfter = "5";
-                await Results.Problem(detail, statusCode: status, title: "Service unavailable.", type: ProblemTypes.Unavailable)
-                    .ExecuteAsync(context);
+                await Problems.Problem(status, ProblemTypes.Unavailable, "Service unavailable.", detail).ExecuteAsync(context);
             }
         }));
         return app;

@@ -1,11 +1,15 @@
 namespace MenSI.ServiceDefaults.Http;
 
 /// <summary>
-/// Enum values as the API writes them (kebab-case: <c>lower-secondary</c>), for query parameters, which minimal APIs
-/// would otherwise bind only by the C# name.
+/// Enum values as the API and the events write them (kebab-case: <c>lower-secondary</c>): the same naming policy as the
+/// JSON converter in <see cref="ServiceDefaultsExtensions.ConfigureJson"/>, so a value reads the same everywhere. Also
+/// parses query parameters, which minimal APIs would otherwise bind only by the C# name.
 /// </summary>
 public static class WireEnum
 {
+    public static string Name<TEnum>(TEnum value) where TEnum : struct, Enum =>
+        System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
+
     public static bool TryParse<TEnum>(string? value, out TEnum result) where TEnum : struct, Enum
     {
         result = default;
@@ -16,7 +20,7 @@ public static class WireEnum
     }
 
     public static string Values<TEnum>() where TEnum : struct, Enum =>
-        string.Join(", ", Enum.GetNames<TEnum>().Select(n => Contracts.EventNames.ToKebabCase(n)));
+        string.Join(", ", Enum.GetValues<TEnum>().Select(Name));
 
     /// <summary>Parses an optional filter; on a bad value adds a field error naming the allowed values.</summary>
     public static TEnum? ParseFilter<TEnum>(string? value, string field, IDictionary<string, string[]> errors) where TEnum : struct, Enum

@@ -1,4 +1,5 @@
 using MassTransit;
+using MenSI.Contracts;
 
 namespace MenSI.ServiceDefaults.Messaging;
 
@@ -16,12 +17,13 @@ public static class CloudEvents
     public const string Time = Prefix + "time";
     public const string DataContentType = Prefix + "datacontenttype";
 
-    public static void Stamp(SendHeaders headers, Guid eventId, string source, string type, DateTimeOffset time)
+    /// <summary>Source and type come from the contract, as its exchange name does: <c>/mensi/registry</c>, <c>mensi.registry.school-registered</c>.</summary>
+    public static void Stamp(SendHeaders headers, Guid eventId, Type eventType, DateTimeOffset time)
     {
         headers.Set(SpecVersion, "1.0");
         headers.Set(Id, eventId.ToString());
-        headers.Set(Source, source);
-        headers.Set(Type, type);
+        headers.Set(Source, "/" + EventNames.Prefix + "/" + EventNames.ServiceOf(eventType));
+        headers.Set(Type, EventNames.ExchangeFor(eventType));
         headers.Set(Time, time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", System.Globalization.CultureInfo.InvariantCulture));
         headers.Set(DataContentType, "application/json");
     }

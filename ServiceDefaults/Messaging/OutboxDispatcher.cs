@@ -79,7 +79,6 @@ public sealed class OutboxDispatcher<TDb>(
     ILogger<OutboxDispatcher<TDb>> logger) : BackgroundService where TDb : DbContext
 {
     private readonly OutboxOptions _options = options.Value;
-    private readonly string _source = "/mensi/" + typeof(TDb).Assembly.GetName().Name!.Split('.').Last().ToLowerInvariant();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -158,7 +157,7 @@ public sealed class OutboxDispatcher<TDb>(
         await bus.Publish(message, type, context =>
         {
             context.MessageId = row.EventId;
-            CloudEvents.Stamp(context.Headers, row.EventId, _source, EventNames.ExchangeFor(type), row.OccurredAt);
+            CloudEvents.Stamp(context.Headers, row.EventId, type, row.OccurredAt);
         }, timeout.Token);
     }
 }

@@ -1,4 +1,5 @@
 using MenSI.Contracts.Registry;
+using MenSI.ServiceDefaults.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -84,14 +85,10 @@ public sealed class School
 
     public SchoolRegistered ToRegisteredEvent() => new(
         Guid.CreateVersion7(CreatedAt), CreatedAt, Id, Country, NationalIdScheme, NationalId, Name,
-        Wire(NetworkRole), Wire(Status), Version);
+        WireEnum.Name(NetworkRole), WireEnum.Name(Status), Version);
 
     public SchoolProfileUpdated ToProfileUpdatedEvent(IReadOnlyList<string> changedFields) => new(
         Guid.CreateVersion7(UpdatedAt), UpdatedAt, Id, Country, Name, changedFields, Version);
-
-    /// <summary>Enum values on the wire are kebab-case strings, as in the HTTP API.</summary>
-    public static string Wire<TEnum>(TEnum value) where TEnum : struct, Enum =>
-        Contracts.EventNames.ToKebabCase(value.ToString());
 }
 
 /// <summary>The editable, public part of a school.</summary>
