@@ -64,13 +64,11 @@ public class PlatformTests
             var crashedPid = registry.Pid!.Value;
             ManagedProcess.SendSignal(crashedPid, Signal.Kill);
             await registry.Exited!;
-            var down = await gateway.GetAsync($"/api/v1/schools/{id}");
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
-            Assert.Equal("application/problem+json", down.Content.Headers.ContentType?.MediaType);
-            Assert.Equal("urn:mensi:problem:service-unavailable", (await down.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+            await ProblemAssert.IsProblemAsync(await gateway.GetAsync($"/api/v1/schools/{id}"), HttpStatusCode.ServiceUnavailable,
+                "urn:mensi:problem:service-unavailable");
 
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (!(registry.State == ResourceState.Healthy && registry.Pid is { } p && p != crashedPid) && DateTime.UtcNow < deadline) await Task.Delay(200);
+            await Eventually.UntilAsync(() => Task.FromResult((registry.State, registry.Pid)),
+                r => r.State == ResourceState.Healthy && r.Pid is { } p && p != crashedPid, TimeSpan.FromSeconds(60));
             Assert.Equal(ResourceState.Healthy, registry.State);
             pids.Add(registry.Pid!.Value);
             Assert.Equal(HttpStatusCode.OK, (await gateway.GetAsync($"/api/v1/schools/{id}")).StatusCode);

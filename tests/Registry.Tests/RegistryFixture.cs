@@ -19,12 +19,7 @@ public sealed class RegistryFixture : IAsyncLifetime
     {
         Servers = await PlatformServers.GetAsync();
         var database = await Servers.CreateDatabaseAsync("registry");
-        _host = new ServiceHost<Program>(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:registry-db"] = database,
-            ["ConnectionStrings:rabbitmq"] = Servers.RabbitMq.ConnectionString,
-            ["ConnectionStrings:redis"] = Servers.Redis.ConnectionString,
-        });
+        _host = new ServiceHost<Program>(Servers.ServiceConfiguration("registry-db", database));
         Client = _host.CreateClient();
         await Client.WaitHealthyAsync();
     }

@@ -54,13 +54,10 @@ public class InboxTests : IAsyncLifetime
     {
         _servers = await PlatformServers.GetAsync();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "MenSI.InboxProbe", EnvironmentName = "Testing" });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:consumer-db"] = await _servers.CreateDatabaseAsync("inbox"),
-            ["ConnectionStrings:rabbitmq"] = _servers.RabbitMq.ConnectionString,
-            ["Messaging:RetryLimit"] = "2",
-            ["Messaging:RetryMinInterval"] = "00:00:00.050",
-        });
+        var configuration = _servers.ServiceConfiguration("consumer-db", await _servers.CreateDatabaseAsync("inbox"));
+        configuration["Messaging:RetryLimit"] = "2";
+        configuration["Messaging:RetryMinInterval"] = "00:00:00.050";
+        builder.Configuration.AddInMemoryCollection(configuration);
         builder.AddServiceDatabase<ConsumerDbContext>("consumer-db");
         builder.AddMessaging<ConsumerDbContext>(bus => bus.AddConsumer<SchoolSeenConsumer>());
         _host = builder.Build();
@@ -102,17 +99,6 @@ public class InboxTests : IAsyncLifetime
         return await scope.ServiceProvider.GetRequiredService<ConsumerDbContext>().Seen.Select(s => s.SchoolId).ToListAsync();
     }
 
-    private async Task<List<Guid>> WaitForSeenAsync(Func<List<Guid>, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var seen = await SeenAsync();
-            if (done(seen) || DateTime.UtcNow > deadline) return seen;
-            await Task.Delay(100);
-        }
-    }
-
     [Fact]
     public async Task The_same_event_delivered_twice_has_one_effect()
     {
@@ -121,7 +107,7 @@ public class InboxTests : IAsyncLifetime
 
         await SendAsync(once, once, other, once);
 
-        var seen = await WaitForSeenAsync(s => s.Contains(once.SchoolId) && s.Contains(other.SchoolId));
+        var seen = await Eventually.UntilAsync(SeenAsync, s => s.Contains(once.SchoolId) && s.Contains(other.SchoolId));
         await Task.Delay(TimeSpan.FromSeconds(1)); // let any late duplicate land
         seen = await SeenAsync();
         Assert.Single(seen, id => id == once.SchoolId);
@@ -139,19 +125,17 @@ public class InboxTests : IAsyncLifetime
 
         await SendAsync(poison, healthy);
 
-        var seen = await WaitForSeenAsync(s => s.Contains(healthy.SchoolId)); // the queue is not blocked
+        var seen = await Eventually.UntilAsync(SeenAsync, s => s.Contains(healthy.SchoolId)); // the queue is not blocked
         Assert.Contains(healthy.SchoolId, seen);
         var errorQueue = _host.Services.GetRequiredService<IEndpointNameFormatter>().Consumer<SchoolSeenConsumer>() + "_error";
         await using var connection = await new ConnectionFactory { Uri = new Uri(_servers.RabbitMq.ConnectionString) }.CreateConnectionAsync();
-        BasicGetResult? dead = null;
-        for (var i = 0; i < 100 && dead is null; i++)
+        var dead = await Eventually.UntilAsync(async () =>
         {
             // The error queue is declared when the first message fails for good; until then the get is refused.
             await using var channel = await connection.CreateChannelAsync();
-            try { dead = await channel.BasicGetAsync(errorQueue, autoAck: true); }
-            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException) { }
-            if (dead is null) await Task.Delay(100);
-        }
+            try { return await channel.BasicGetAsync(errorQueue, autoAck: true); }
+            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException) { return null; }
+        }, message => message is not null, TimeSpan.FromSeconds(10));
 
         Assert.NotNull(dead);
         Assert.Equal(poison.EventId, JsonDocument.Parse(dead.Body).RootElement.GetProperty("eventId").GetGuid());

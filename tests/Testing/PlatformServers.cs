@@ -34,6 +34,17 @@ public sealed class PlatformServers
         return Postgres.ConnectionStringFor(name);
     }
 
+    /// <summary>
+    /// Configuration wiring a service to these servers under the AppHost's names: its database, the broker (or
+    /// <paramref name="broker"/>, a private one) and Redis.
+    /// </summary>
+    public Dictionary<string, string?> ServiceConfiguration(string databaseName, string database, RabbitMqResource? broker = null) => new()
+    {
+        [$"ConnectionStrings:{databaseName}"] = database,
+        ["ConnectionStrings:rabbitmq"] = (broker ?? RabbitMq).ConnectionString,
+        ["ConnectionStrings:redis"] = Redis.ConnectionString,
+    };
+
     /// <summary>A broker of the caller's own, for tests that stop and restart it (an outage must not hit other tests).</summary>
     public async Task<RabbitMqResource> StartPrivateBrokerAsync(string name)
     {

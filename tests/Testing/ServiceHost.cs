@@ -24,17 +24,11 @@ public static class HealthWaits
     /// <summary>Polls <c>/health</c> until it answers 200: the bus connects in the background after start.</summary>
     public static async Task WaitHealthyAsync(this HttpClient client, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (true)
+        using var response = await Eventually.UntilAsync(() => client.GetAsync(new Uri("/health", UriKind.Relative)),
+            r => r.IsSuccessStatusCode, timeout ?? TimeSpan.FromSeconds(30));
+        if (!response.IsSuccessStatusCode)
         {
-            using var response = await client.GetAsync(new Uri("/health", UriKind.Relative));
-            if (response.IsSuccessStatusCode) return;
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"/health still answers {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-            }
-
-            await Task.Delay(100);
+            throw new TimeoutException($"/health still answers {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         }
     }
 }

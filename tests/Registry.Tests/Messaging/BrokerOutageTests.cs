@@ -22,12 +22,8 @@ public class BrokerOutageTests
         var broker = await servers.StartPrivateBrokerAsync("rabbitmq-outage");
         try
         {
-            await using var host = new ServiceHost<Program>(new Dictionary<string, string?>
-            {
-                ["ConnectionStrings:registry-db"] = await servers.CreateDatabaseAsync("outage"),
-                ["ConnectionStrings:rabbitmq"] = broker.ConnectionString,
-                ["ConnectionStrings:redis"] = servers.Redis.ConnectionString,
-            });
+            await using var host = new ServiceHost<Program>(
+                servers.ServiceConfiguration("registry-db", await servers.CreateDatabaseAsync("outage"), broker));
             var client = host.CreateClient();
             await client.WaitHealthyAsync();
             // A durable queue keeps what is published while this test is not listening.
@@ -55,13 +51,11 @@ public class BrokerOutageTests
 
             Assert.Equal(ids.Order(), received.Select(e => e.Body.GetProperty("schoolId").GetGuid()).Order());
             // The rows are stamped sent when the batch commits, a moment after the broker confirmed them.
-            var pending = -1;
-            for (var i = 0; i < 100 && pending != 0; i++)
+            var pending = await Eventually.UntilAsync(async () =>
             {
                 await using var scope = host.Services.CreateAsyncScope();
-                pending = await scope.ServiceProvider.GetRequiredService<RegistryDbContext>().Set<OutboxMessage>().CountAsync(m => m.SentAt == null);
-                if (pending != 0) await Task.Delay(100);
-            }
+                return await scope.ServiceProvider.GetRequiredService<RegistryDbContext>().Set<OutboxMessage>().CountAsync(m => m.SentAt == null);
+            }, count => count == 0, TimeSpan.FromSeconds(10));
 
             Assert.Equal(0, pending);
 

@@ -15,20 +15,6 @@ public class SchoolsApiTests(RegistryFixture registry) : IClassFixture<RegistryF
 {
     private readonly HttpClient _client = registry.Client;
 
-    private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status, string type)
-    {
-        Assert.Equal(status, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(type, problem.GetProperty("type").GetString());
-        Assert.False(problem.TryGetProperty("exception", out _));
-        Assert.DoesNotContain("   at ", problem.GetRawText(), StringComparison.Ordinal); // no stack trace
-        return problem;
-    }
-
-    private static string[] FieldErrors(JsonElement problem) =>
-        problem.GetProperty("errors").EnumerateObject().Select(p => p.Name).ToArray();
-
     [Fact]
     public async Task A_registered_school_is_stored_published_and_readable_with_an_etag()
     {
@@ -76,7 +62,7 @@ public class SchoolsApiTests(RegistryFixture registry) : IClassFixture<RegistryF
 
         var second = await _client.PostAsync(SchoolBodies.Valid(nationalId, name: "Another name"));
 
-        var problem = await ProblemAsync(second, HttpStatusCode.Conflict, "urn:mensi:problem:duplicate");
+        var problem = await ProblemAssert.IsProblemAsync(second, HttpStatusCode.Conflict, "urn:mensi:problem:duplicate");
         Assert.Equal(firstId, problem.GetProperty("existingSchoolId").GetGuid());
         Assert.Equal(schools, await registry.CountSchoolsAsync());
         Assert.Equal(events, await registry.CountOutboxAsync());
@@ -108,8 +94,8 @@ public class SchoolsApiTests(RegistryFixture registry) : IClassFixture<RegistryF
 
         var response = await _client.PostAsync("/api/v1/schools", new StringContent(json, Encoding.UTF8, "application/json"));
 
-        var problem = await ProblemAsync(response, HttpStatusCode.BadRequest, "urn:mensi:problem:validation");
-        Assert.Contains(field, FieldErrors(problem));
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "urn:mensi:problem:validation");
+        Assert.Contains(field, ProblemAssert.FieldErrors(problem));
         Assert.Equal(before, await registry.CountSchoolsAsync());
     }
 
@@ -122,15 +108,15 @@ public class SchoolsApiTests(RegistryFixture registry) : IClassFixture<RegistryF
         body["pupils"] = -3;
         body["languages"] = new[] { "HUN" };
 
-        var problem = await ProblemAsync(await _client.PostAsync(body), HttpStatusCode.BadRequest, "urn:mensi:problem:validation");
+        var problem = await ProblemAssert.IsProblemAsync(await _client.PostAsync(body), HttpStatusCode.BadRequest, "urn:mensi:problem:validation");
 
-        Assert.Equal(["country", "languages", "pupils", "website"], FieldErrors(problem).Order());
+        Assert.Equal(["country", "languages", "pupils", "website"], ProblemAssert.FieldErrors(problem).Order());
     }
 
     [Fact]
     public async Task A_national_id_not_fitting_the_scheme_is_rejected()
     {
-        var problem = await ProblemAsync(await _client.PostAsync(SchoolBodies.Valid("12345")), HttpStatusCode.BadRequest, "urn:mensi:problem:validation");
+        var problem = await ProblemAssert.IsProblemAsync(await _client.PostAsync(SchoolBodies.Valid("12345")), HttpStatusCode.BadRequest, "urn:mensi:problem:validation");
         Assert.Contains("6 digits", problem.GetProperty("errors").GetProperty("nationalId")[0].GetString(), StringComparison.Ordinal);
     }
 
@@ -183,7 +169,7 @@ public class SchoolsApiTests(RegistryFixture registry) : IClassFixture<RegistryF
         var second = ProfileOf(SchoolBodies.Valid(name: "Second writer"));
         var stale = await PutAsync(id, second, etag);
 
-        var problem = await ProblemAsync(stale, HttpStatusCode.PreconditionFailed, "urn:mensi:problem:precondition-failed");
+        var problem = await ProblemAssert.IsProblemAsync(stale, HttpStatusCode.PreconditionFailed, "urn:mensi:problem:precondition-failed");
         Assert.Equal("\"2\"", problem.GetProperty("currentETag").GetString());
         var school = await (await _client.GetAsync($"/api/v1/schools/{id}")).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("First writer", school.GetProperty("name").GetString());
@@ -193,14 +179,14 @@ public class SchoolsApiTests(RegistryFixture registry) : IClassFixture<RegistryF
     public async Task An_update_without_if_match_is_428()
     {
         var (id, _) = await CreateAsync();
-        await ProblemAsync(await PutAsync(id, ProfileOf(SchoolBodies.Valid()), null), (HttpStatusCode)428, "urn:mensi:problem:precondition-required");
+        await ProblemAssert.IsProblemAsync(await PutAsync(id, ProfileOf(SchoolBodies.Valid()), null), (HttpStatusCode)428, "urn:mensi:problem:precondition-required");
     }
 
     [Fact]
     public async Task An_unknown_school_is_a_404_problem()
     {
-        await ProblemAsync(await _client.GetAsync($"/api/v1/schools/{Guid.CreateVersion7()}"), HttpStatusCode.NotFound, "urn:mensi:problem:not-found");
-        await ProblemAsync(await PutAsync(Guid.CreateVersion7(), ProfileOf(SchoolBodies.Valid()), "\"1\""), HttpStatusCode.NotFound, "urn:mensi:problem:not-found");
+        await ProblemAssert.IsProblemAsync(await _client.GetAsync($"/api/v1/schools/{Guid.CreateVersion7()}"), HttpStatusCode.NotFound, "urn:mensi:problem:not-found");
+        await ProblemAssert.IsProblemAsync(await PutAsync(Guid.CreateVersion7(), ProfileOf(SchoolBodies.Valid()), "\"1\""), HttpStatusCode.NotFound, "urn:mensi:problem:not-found");
     }
 
     [Fact]
@@ -223,7 +209,7 @@ public class SchoolsApiTests(RegistryFixture registry) : IClassFixture<RegistryF
         Assert.Equal(before, await registry.CountSchoolsAsync());
 
         var other = SchoolBodies.Valid();
-        await ProblemAsync(await _client.SendAsync(Request(other)), HttpStatusCode.UnprocessableEntity, "urn:mensi:problem:idempotency-key-reused");
+        await ProblemAssert.IsProblemAsync(await _client.SendAsync(Request(other)), HttpStatusCode.UnprocessableEntity, "urn:mensi:problem:idempotency-key-reused");
     }
 
     [Fact]
@@ -255,8 +241,8 @@ public class SchoolsApiTests(RegistryFixture registry) : IClassFixture<RegistryF
     [InlineData("country=XX", "country")]
     public async Task Bad_list_parameters_are_400_problems(string query, string field)
     {
-        var problem = await ProblemAsync(await _client.GetAsync($"/api/v1/schools?{query}"), HttpStatusCode.BadRequest, "urn:mensi:problem:validation");
-        Assert.Contains(field, FieldErrors(problem));
+        var problem = await ProblemAssert.IsProblemAsync(await _client.GetAsync($"/api/v1/schools?{query}"), HttpStatusCode.BadRequest, "urn:mensi:problem:validation");
+        Assert.Contains(field, ProblemAssert.FieldErrors(problem));
     }
 
     [Fact]
