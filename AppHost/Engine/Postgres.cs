@@ -10,8 +10,6 @@ namespace MenSI.Hosting;
 public sealed class PostgresServerResource(string name) : ProcessResource(name)
 {
     private string _socketDirectory = "";
-    public int Port { get; private set; }
-    public override string? Endpoint => Port == 0 ? null : $"127.0.0.1:{Port}";
 
     public string ConnectionStringFor(string database) =>
         $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Maximum Pool Size=50;Timeout=5";
@@ -30,7 +28,7 @@ public sealed class PostgresServerResource(string name) : ProcessResource(name)
         _socketDirectory = Path.Combine(folder, "run");
         Directory.CreateDirectory(_socketDirectory);
         var bin = ServerBinaries.PostgresBin;
-        if (Port == 0) Port = Ports.Free();
+        ChoosePortOnce();
 
         if (!File.Exists(Path.Combine(data, "PG_VERSION")))
         {
@@ -60,7 +58,7 @@ public sealed class PostgresServerResource(string name) : ProcessResource(name)
 
     public override async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)
     {
-        if (Port == 0 || Process is null or { HasExited: true }) return false;
+        if (!IsRunning) return false;
         try
         {
             await using var connection = await OpenAdminConnectionAsync(cancellationToken);

@@ -12,7 +12,6 @@ namespace MenSI.Hosting;
 public sealed class ProjectResource(string name, string projectDirectory) : ProcessResource(name), IResourceWithHttpEndpoint
 {
     public string ProjectDirectory { get; } = projectDirectory;
-    public int Port { get; internal set; }
     /// <summary>Declared with a well-known port (the gateway): what operators and front-ends open.</summary>
     public bool FixedPort { get; internal set; }
     public string HttpEndpoint => $"http://127.0.0.1:{Port}";
@@ -31,7 +30,7 @@ public sealed class ProjectResource(string name, string projectDirectory) : Proc
             throw new InvalidOperationException($"{assembly} is not built. Build the solution (dotnet build) or start through 'dotnet run --project AppHost'.");
         }
 
-        if (Port == 0) Port = Ports.Free();
+        ChoosePortOnce();
         var environment = new Dictionary<string, string>
         {
             ["ASPNETCORE_URLS"] = HttpEndpoint,
@@ -55,7 +54,7 @@ public sealed class ProjectResource(string name, string projectDirectory) : Proc
 
     public override async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)
     {
-        if (Port == 0 || Process is null or { HasExited: true }) return false;
+        if (!IsRunning) return false;
         try
         {
             using var response = await Http.GetAsync($"{HttpEndpoint}/health", cancellationToken);

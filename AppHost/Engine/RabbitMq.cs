@@ -12,16 +12,14 @@ public sealed class RabbitMqResource(string name) : ProcessResource(name), IReso
     private ManagedProcess? _epmd;
     private string _folder = "";
 
-    public int Port { get; private set; }
     private string EpmdName => Name + "-epmd";
-    public override string? Endpoint => Port == 0 ? null : $"127.0.0.1:{Port}";
     public string ConnectionString => $"amqp://guest:guest@127.0.0.1:{Port}/";
     protected override TimeSpan StopGrace => TimeSpan.FromSeconds(30);
 
     public override Task StartAsync(RunContext context, CancellationToken cancellationToken)
     {
         _folder = context.State.Resource(Name);
-        if (Port == 0) Port = Ports.Free();
+        ChoosePortOnce();
         var epmdPort = Ports.Free();
         var distPort = Ports.Free();
         var home = Directory.CreateDirectory(Path.Combine(_folder, "home")).FullName;
@@ -81,7 +79,7 @@ public sealed class RabbitMqResource(string name) : ProcessResource(name), IReso
 
     public override async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)
     {
-        if (Port == 0 || Process is null or { HasExited: true }) return false;
+        if (!IsRunning) return false;
         // The AMQP 0-9-1 protocol header; a live broker answers with a Connection.Start method frame (type 1).
         var reply = await Probe.ExchangeAsync(Port, "AMQP\0\0\x09\x01"u8.ToArray(), cancellationToken);
         return reply is [1, ..];

@@ -7,14 +7,12 @@ namespace MenSI.Hosting;
 /// <summary>A private Redis on 127.0.0.1. Durable runs keep an append-only file in the state folder.</summary>
 public sealed class RedisResource(string name) : ProcessResource(name), IResourceWithConnectionString
 {
-    public int Port { get; private set; }
-    public override string? Endpoint => Port == 0 ? null : $"127.0.0.1:{Port}";
     public string ConnectionString => $"127.0.0.1:{Port}";
 
     public override Task StartAsync(RunContext context, CancellationToken cancellationToken)
     {
         var folder = context.State.Resource(Name);
-        if (Port == 0) Port = Ports.Free();
+        ChoosePortOnce();
         Launch(context, new ProcessSpec(ServerBinaries.RedisServer,
             ["--bind", "127.0.0.1", "--port", Port.ToString(CultureInfo.InvariantCulture), "--dir", folder, "--save", "",
              "--appendonly", context.Durable ? "yes" : "no", "--daemonize", "no"])
@@ -24,7 +22,7 @@ public sealed class RedisResource(string name) : ProcessResource(name), IResourc
 
     public override async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)
     {
-        if (Port == 0 || Process is null or { HasExited: true }) return false;
+        if (!IsRunning) return false;
         var reply = await Probe.ExchangeAsync(Port, "PING\r\n"u8.ToArray(), cancellationToken);
         return reply is not null && Encoding.ASCII.GetString(reply).StartsWith("+PONG", StringComparison.Ordinal);
     }

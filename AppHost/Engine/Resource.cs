@@ -69,6 +69,18 @@ public abstract class ProcessResource(string name) : Resource(name)
     private ManagedProcess? _process;
 
     public override int? Pid => _process is { HasExited: false } p ? p.Pid : null;
+
+    /// <summary>Its port on 127.0.0.1: chosen at the first start and kept across restarts, so clients reconnect to it.</summary>
+    public int Port { get; internal set; }
+    public override string? Endpoint => Port == 0 ? null : $"127.0.0.1:{Port}";
+
+    /// <summary>Started and not exited: the precondition of every health probe.</summary>
+    protected bool IsRunning => Port != 0 && _process is { HasExited: false };
+
+    protected void ChoosePortOnce()
+    {
+        if (Port == 0) Port = Ports.Free();
+    }
     public override Task<int>? Exited => _process?.Exited;
     protected ManagedProcess? Process => _process;
     protected RunContext? Context { get; private set; }
