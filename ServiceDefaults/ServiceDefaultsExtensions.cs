@@ -86,25 +86,20 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>
-    /// <c>/health</c>: ready to serve (database, broker, Redis); <c>/alive</c>: the process answers.
-    /// Both are always mapped, in every environment: operators and load balancers need them in production most.
+    /// The middleware every service runs, in the right order: problems for exceptions and empty error responses, then
+    /// <c>/health</c> (ready to serve: database, broker, Redis) and <c>/alive</c> (the process answers). Both are always
+    /// mapped, in every environment: operators and load balancers need them in production most.
     /// </summary>
-    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    public static WebApplication UseServiceDefaults(this WebApplication app)
     {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
         app.MapHealthChecks("/alive", new HealthCheckOptions
         {
             Predicate = r => r.Tags.Contains(LiveTag),
             ResponseWriter = HealthReportWriter.WriteAsync,
         });
-        return app;
-    }
-
-    /// <summary>The middleware every service runs, in the right order.</summary>
-    public static WebApplication UseServiceDefaults(this WebApplication app)
-    {
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
         return app;
     }
 }

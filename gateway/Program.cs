@@ -7,7 +7,6 @@ builder.AddGatewayServices();
 
 var app = builder.Build();
 app.UseServiceDefaults();
-app.MapDefaultEndpoints();
 app.MapGateway();
 app.Run();
 

@@ -20,6 +20,7 @@ public static class Idempotency
     public const string HeaderName = "Idempotency-Key";
     public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
     private static readonly TimeSpan InFlightLock = TimeSpan.FromSeconds(30);
+    private const string InFlight = "in-flight";
 
     public static RouteHandlerBuilder WithIdempotency(this RouteHandlerBuilder builder) =>
         builder.AddEndpointFilter<IdempotencyFilter>();
@@ -42,10 +43,10 @@ public static class Idempotency
             var redisKey = new RedisKey($"idempotency:{environment.ApplicationName}:{http.Request.Path}:{key}");
             var requestHash = Hash(context.Arguments, http.RequestServices.GetRequiredService<IServiceProviderIsService>());
 
-            if (!await db.StringSetAsync(redisKey, "in-flight", InFlightLock, When.NotExists))
+            if (!await db.StringSetAsync(redisKey, InFlight, InFlightLock, When.NotExists))
             {
                 var existing = await db.StringGetAsync(redisKey);
-                if (existing.IsNull || existing == "in-flight")
+                if (existing.IsNull || existing == InFlight)
                 {
                     return Problems.Conflict(ProblemTypes.RequestInProgress, "The first request with this key is still running.",
                         "Retry after a moment: the first request's result will then be returned.");

@@ -8,7 +8,6 @@ builder.AddRegistryServices();
 
 var app = builder.Build();
 app.UseServiceDefaults();
-app.MapDefaultEndpoints();
 app.MapRegistryEndpoints();
 
 await app.RunOrMigrateAsync<RegistryDbContext>(args);
