@@ -1,10 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MenSI.ServiceDefaults.Http;
+using MenSI.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -36,6 +38,13 @@ public static class ServiceDefaultsExtensions
 
         builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
         builder.Services.AddApiProblems();
+        builder.Services.AddApiAuthorization();
+        // Bound explicitly: a host that picks its own listener (tests, hosting platforms) must keep the limit.
+        if (builder.Configuration.GetValue<long?>("Kestrel:Limits:MaxRequestBodySize") is { } maxBody)
+        {
+            builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = maxBody);
+        }
+
         return builder;
     }
 
@@ -86,20 +95,28 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>
-    /// The middleware every service runs, in the right order: problems for exceptions and empty error responses, then
+    /// The middleware every service runs, in the right order: problems for exceptions and empty error responses,
+    /// security headers and body limits, authentication and authorization (services add their scheme), then
     /// <c>/health</c> (ready to serve: database, broker, Redis) and <c>/alive</c> (the process answers). Both are always
     /// mapped, in every environment: operators and load balancers need them in production most.
     /// </summary>
-    public static WebApplication UseServiceDefaults(this WebApplication app)
+    /// <param name="app">The service.</param>
+    /// <param name="beforeAuthorization">Middleware that must see the authenticated caller but run before a policy can
+    /// refuse it (the gateway's CORS and rate limits).</param>
+    public static WebApplication UseServiceDefaults(this WebApplication app, Action<WebApplication>? beforeAuthorization = null)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
+        app.UseHttpHardening();
+        app.UseAuthentication();
+        beforeAuthorization?.Invoke(app);
+        app.UseAuthorization();
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync }).AllowAnonymous();
         app.MapHealthChecks("/alive", new HealthCheckOptions
         {
             Predicate = r => r.Tags.Contains(LiveTag),
             ResponseWriter = HealthReportWriter.WriteAsync,
-        });
+        }).AllowAnonymous();
         return app;
     }
 }

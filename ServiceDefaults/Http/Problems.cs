@@ -27,6 +27,10 @@ public static class ProblemTypes
     public const string IdempotencyKeyReused = Root + "idempotency-key-reused";
     public const string RequestInProgress = Root + "request-in-progress";
     public const string Unavailable = Root + "service-unavailable";
+    public const string Unauthenticated = Root + "unauthenticated";
+    public const string Forbidden = Root + "forbidden";
+    public const string PayloadTooLarge = Root + "payload-too-large";
+    public const string TooManyRequests = Root + "too-many-requests";
     public const string Internal = Root + "internal";
 }
 
@@ -52,6 +56,9 @@ public static class Problems
         Problem(StatusCodes.Status428PreconditionRequired, ProblemTypes.PreconditionRequired, "If-Match is required.",
             "Send the ETag of the version you read in an If-Match header, so that concurrent changes are not overwritten.");
 
+    public static ProblemHttpResult Forbidden(string detail) =>
+        Problem(StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "Not allowed.", detail);
+
     public static ProblemHttpResult Problem(int status, string type, string title, string detail, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(detail, statusCode: status, title: title, type: type, extensions: extensions);
 }
@@ -64,10 +71,27 @@ internal static class ProblemSetup
         {
             ctx.ProblemDetails.Instance ??= ctx.HttpContext.Request.Path;
             ctx.ProblemDetails.Extensions["traceId"] = Activity.Current?.Id ?? ctx.HttpContext.TraceIdentifier;
-            ctx.ProblemDetails.Type ??= ctx.ProblemDetails.Status switch
+            // Empty error responses (404 from routing, 401/403 from authorization, 413 from Kestrel) arrive with the
+            // framework's RFC link as their type; clients branch on ours.
+            var platformType = ctx.ProblemDetails.Status switch
             {
                 StatusCodes.Status404NotFound => ProblemTypes.NotFound,
                 StatusCodes.Status400BadRequest => ProblemTypes.MalformedRequest,
+                StatusCodes.Status401Unauthorized => ProblemTypes.Unauthenticated,
+                StatusCodes.Status403Forbidden => ProblemTypes.Forbidden,
+                StatusCodes.Status413PayloadTooLarge => ProblemTypes.PayloadTooLarge,
+                StatusCodes.Status429TooManyRequests => ProblemTypes.TooManyRequests,
+                _ => null,
+            };
+            if (platformType is not null && (ctx.ProblemDetails.Type is null || ctx.ProblemDetails.Type.StartsWith("https://tools.ietf.org/", StringComparison.Ordinal)))
+            {
+                ctx.ProblemDetails.Type = platformType;
+            }
+
+            ctx.ProblemDetails.Detail ??= ctx.ProblemDetails.Status switch
+            {
+                StatusCodes.Status401Unauthorized => "Send a valid access token: Authorization: Bearer <token> (see /connect/token).",
+                StatusCodes.Status403Forbidden => "Your role does not allow this request.",
                 _ => null,
             };
         });

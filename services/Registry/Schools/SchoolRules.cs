@@ -1,21 +1,7 @@
 using System.Text.RegularExpressions;
+using MenSI.ServiceDefaults;
 
 namespace MenSI.Registry.Schools;
-
-/// <summary>The countries a school may be in: the six MenSI countries first, then the rest of Europe.</summary>
-public static class Countries
-{
-    public static readonly IReadOnlyList<string> MenSI = ["BE", "HR", "CZ", "HU", "IT", "PT"];
-
-    public static readonly IReadOnlySet<string> European = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "AD", "AL", "AM", "AT", "AZ", "BA", "BE", "BG", "BY", "CH", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FO", "FR",
-        "GB", "GE", "GI", "GR", "HR", "HU", "IE", "IS", "IT", "LI", "LT", "LU", "LV", "MC", "MD", "ME", "MK", "MT", "NL",
-        "NO", "PL", "PT", "RO", "RS", "SE", "SI", "SK", "SM", "TR", "UA", "VA", "XK",
-    };
-
-    public static bool IsEuropean(string? code) => code is not null && European.Contains(code);
-}
 
 /// <summary>
 /// National school identifiers: each MenSI country's scheme and its format; other countries use a generic scheme.

@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.HttpOverrides;
+
+namespace MenSI.ServiceDefaults.Http;
+
+/// <summary>What every HTTP answer of the platform carries, and what every request must respect.</summary>
+public static class HttpHardening
+{
+    /// <summary>
+    /// An API that serves JSON needs no script, frame or referrer. A response that sets its own policy (the sign-in
+    /// page) keeps it.
+    /// </summary>
+    public const string ApiContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+    public static WebApplication UseHttpHardening(this WebApplication app)
+    {
+        // Behind the gateway, links and redirects must use the address the client called (X-Forwarded-Host/Proto,
+        // which YARP sets); only loopback proxies are trusted, the default.
+        app.UseForwardedHeaders(new ForwardedHeadersOptions
+        {
+            ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost,
+        });
+        app.Use((context, next) =>
+        {
+            context.Response.OnStarting(() =>
+            {
+                var headers = context.Response.Headers;
+                headers.XContentTypeOptions = "nosniff";
+                headers.XFrameOptions = "DENY";
+                headers["Referrer-Policy"] = "no-referrer";
+                headers["Cross-Origin-Opener-Policy"] = "same-origin";
+                if (!headers.ContainsKey("Content-Security-Policy")) headers.ContentSecurityPolicy = ApiContentSecurityPolicy;
+                if (context.Request.IsHttps) headers.StrictTransportSecurity = "max-age=31536000";
+                return Task.CompletedTask;
+            });
+
+            // A declared body over the limit is refused before anything reads it (Kestrel stops undeclared ones while
+            // they stream: Kestrel:Limits:MaxRequestBodySize).
+            var limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
+            if (context.Request.ContentLength > limit)
+            {
+                return Problems.Problem(StatusCodes.Status413PayloadTooLarge, ProblemTypes.PayloadTooLarge, "The request body is too large.",
+                    $"The body may be at most {limit} bytes.").ExecuteAsync(context);
+            }
+
+            return next(context);
+        });
+        return app;
+    }
+}
