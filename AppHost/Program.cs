@@ -1,22 +1,39 @@
-using Microsoft.Extensions.Configuration;
+using MenSI.AppHost;
 using MenSI.Hosting;
+using Microsoft.Extensions.Configuration;
 
 // The MenSI network on one machine. Options: --fresh (wipe the state folder), --state-dir DIR, --gateway-port N.
 var builder = DistributedApplication.CreateBuilder(args);
 
+var gatewayPort = builder.Configuration.GetValue("gateway-port", 5080);
+// Tokens name the address clients use (the gateway's); services fetch Identity's keys directly.
+var issuer = $"http://localhost:{gatewayPort}/";
+
 var postgres = builder.AddPostgres("postgres");
+var identityDb = postgres.AddDatabase("identity-db");
 var registryDb = postgres.AddDatabase("registry-db");
 var redis = builder.AddRedis("redis");
 var rabbitmq = builder.AddRabbitMQ("rabbitmq");
 
+var identity = builder.AddProject("identity", "services/Identity")
+    .WithReference(identityDb).WithReference(redis)
+    .WithEnvironment("Authentication__Issuer", issuer)
+    // Development keys, generated on first start and kept with the rest of the state (never in the repository).
+    .WithEnvironment("Identity__Keys__Folder", Path.Combine(builder.StateDirectory, "identity-keys"))
+    .WaitFor(identityDb).WaitFor(redis);
+
 var registry = builder.AddProject("registry", "services/Registry")
-    .WithReference(registryDb).WithReference(rabbitmq).WithReference(redis)
+    .WithReference(registryDb).WithReference(rabbitmq).WithReference(redis).WithReference(identity)
+    .WithEnvironment("Authentication__Issuer", issuer)
     .WaitFor(registryDb).WaitFor(rabbitmq).WaitFor(redis);
 
 builder.AddProject("gateway", "gateway")
-    .WithHttpPort(builder.Configuration.GetValue("gateway-port", 5080))
-    .WithReference(registry).WithReference(redis)
-    .WaitFor(registry);
+    .WithHttpPort(gatewayPort)
+    .WithReference(registry).WithReference(identity).WithReference(redis)
+    .WithEnvironment("Authentication__Issuer", issuer)
+    .WaitFor(registry).WaitFor(identity);
+
+builder.StartedNotes.Add(DevelopmentAccounts.Recipe(builder.RepositoryRoot, issuer));
 
 await builder.Build().RunAsync();
 

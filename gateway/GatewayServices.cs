@@ -1,13 +1,18 @@
 using MenSI.ServiceDefaults.Data;
 using MenSI.ServiceDefaults.Http;
+using MenSI.ServiceDefaults.Security;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace MenSI.Gateway;
 
-/// <summary>One route of the public API: a path prefix and the service behind it.</summary>
-public sealed record GatewayRoute(string Path, string Service);
+/// <summary>
+/// One route of the public API: a path, the service behind it, the HTTP methods it takes (all when empty) and the
+/// authorization policy the gateway applies before forwarding (<c>anonymous</c> or a name from <see cref="Policies"/>).
+/// Every route must name its policy: there is no default to forget.
+/// </summary>
+public sealed record GatewayRoute(string Path, string Service, string? Policy = null, IReadOnlyList<string>? Methods = null);
 
 public static class GatewayServices
 {
@@ -35,7 +40,9 @@ public static class GatewayServices
         {
             RouteId = r.Key,
             ClusterId = r.Value.Service,
-            Match = new RouteMatch { Path = r.Value.Path },
+            Match = new RouteMatch { Path = r.Value.Path, Methods = r.Value.Methods is { Count: > 0 } m ? m : null },
+            AuthorizationPolicy = PolicyOf(r.Key, r.Value),
+            CorsPolicy = GatewaySecurity.CorsPolicy,
         }).ToList();
 
         builder.Services.AddReverseProxy()
@@ -76,6 +83,12 @@ public static class GatewayServices
         }));
         return app;
     }
+
+    private static string PolicyOf(string routeId, GatewayRoute route) =>
+        route.Policy is Policies.Anonymous or Policies.NetworkAdmin or Policies.Ministry or Policies.SchoolStaff or Policies.Member
+            ? route.Policy
+            : throw new InvalidOperationException(
+                $"Gateway:Routes:{routeId}:Policy must be one of anonymous, {Policies.NetworkAdmin}, {Policies.Ministry}, {Policies.SchoolStaff}, {Policies.Member} (it is '{route.Policy}').");
 
     private static string ServiceAddress(IConfiguration configuration, string service) =>
         configuration[$"services:{service}:http:0"]

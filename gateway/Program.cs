@@ -3,10 +3,11 @@ using MenSI.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddGatewaySecurity();
 builder.AddGatewayServices();
 
 var app = builder.Build();
-app.UseServiceDefaults();
+app.UseServiceDefaults(beforeAuthorization: gateway => gateway.UseGatewaySecurity());
 app.MapGateway();
 app.Run();
 

@@ -15,15 +15,18 @@ public sealed class DistributedApplication : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
 
     private readonly IReadOnlyList<Resource> _resources;
+    private readonly IReadOnlyList<string> _startedNotes;
     private readonly RunContext _context;
     private readonly CancellationTokenSource _supervision = new();
     private readonly Dictionary<Resource, int> _restarts = [];
     private Task _supervisor = Task.CompletedTask;
     private volatile bool _stopping;
 
-    internal DistributedApplication(IReadOnlyList<Resource> resources, StateFolder state, string repositoryRoot, bool durable, bool quiet)
+    internal DistributedApplication(IReadOnlyList<Resource> resources, StateFolder state, string repositoryRoot, bool durable, bool quiet,
+        IReadOnlyList<string> startedNotes)
     {
         _resources = resources;
+        _startedNotes = startedNotes;
         State = state;
         Log = new LogSink(state, toConsole: !quiet);
         _context = new RunContext(state, Log, durable, repositoryRoot);
@@ -247,6 +250,8 @@ public sealed class DistributedApplication : IAsyncDisposable
             {
                 Console.WriteLine($"Open http://localhost:{entry.Port}/api/v1/schools (the API), http://localhost:{entry.Port}/health (health). Ctrl+C stops everything.");
             }
+
+            foreach (var note in _startedNotes) Console.WriteLine(note);
         }
         if (testing is not null)
         {

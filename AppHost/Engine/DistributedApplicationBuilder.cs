@@ -15,14 +15,19 @@ public sealed class DistributedApplicationBuilder
     {
         Configuration = new ConfigurationBuilder()
             .AddEnvironmentVariables("MENSI_")
-            .AddCommandLine(Normalise(args), new Dictionary<string, string> { ["--fresh"] = "Fresh" })
+            .AddCommandLine(Normalise(args), new Dictionary<string, string> { ["--fresh"] = "Fresh", ["--state-dir"] = "StateDir" })
             .AddInMemoryCollection(overrides ?? new Dictionary<string, string?>())
             .Build();
         RepositoryRoot = Hosting.RepositoryRoot.Find();
+        StateDirectory = Path.GetFullPath(Configuration["StateDir"] ?? Path.Combine(RepositoryRoot, ".state"));
     }
 
     public IConfiguration Configuration { get; }
     public string RepositoryRoot { get; }
+    /// <summary>Where data lives between runs (<c>--state-dir</c>, default <c>.state/</c>); wiped by <c>--fresh</c>.</summary>
+    public string StateDirectory { get; }
+    /// <summary>Printed once after every resource is healthy: how to use what was just started.</summary>
+    public IList<string> StartedNotes { get; } = [];
     public IReadOnlyList<Resource> Resources => _resources;
 
     public ResourceBuilder<PostgresServerResource> AddPostgres(string name) => Add(new PostgresServerResource(name));
@@ -41,10 +46,9 @@ public sealed class DistributedApplicationBuilder
 
     public DistributedApplication Build()
     {
-        var stateDir = Configuration["StateDir"] ?? Path.Combine(RepositoryRoot, ".state");
-        if (Configuration.GetValue<bool>("Fresh")) StateFolder.Wipe(stateDir);
-        return new DistributedApplication(_resources, new StateFolder(stateDir), RepositoryRoot,
-            durable: Configuration.GetValue("Durable", true), quiet: Configuration.GetValue<bool>("Quiet"));
+        if (Configuration.GetValue<bool>("Fresh")) StateFolder.Wipe(StateDirectory);
+        return new DistributedApplication(_resources, new StateFolder(StateDirectory), RepositoryRoot,
+            durable: Configuration.GetValue("Durable", true), quiet: Configuration.GetValue<bool>("Quiet"), [.. StartedNotes]);
     }
 
     // "--fresh" alone is a switch; the configuration command-line provider wants a value.

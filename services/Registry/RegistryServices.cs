@@ -1,6 +1,7 @@
 using MenSI.Registry.Schools;
 using MenSI.ServiceDefaults.Data;
 using MenSI.ServiceDefaults.Messaging;
+using MenSI.ServiceDefaults.Security;
 
 namespace MenSI.Registry;
 
@@ -11,6 +12,7 @@ public static class RegistryServices
         builder.AddServiceDatabase<RegistryDbContext>("registry-db");
         builder.AddRedis("redis");
         builder.AddMessaging<RegistryDbContext>();
+        builder.AddJwtAuthentication();
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
@@ -18,7 +20,7 @@ public static class RegistryServices
 
     public static WebApplication MapRegistryEndpoints(this WebApplication app)
     {
-        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapSchoolEndpoints();
         return app;
     }

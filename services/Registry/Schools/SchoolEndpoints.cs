@@ -1,5 +1,7 @@
+using MenSI.ServiceDefaults;
 using MenSI.ServiceDefaults.Http;
 using MenSI.ServiceDefaults.Messaging;
+using MenSI.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -13,10 +15,11 @@ public static class SchoolEndpoints
     public static void MapSchoolEndpoints(this IEndpointRouteBuilder app)
     {
         var schools = app.MapGroup(Route).WithTags("Schools");
-        schools.MapGet("/", ListSchools).WithName("ListSchools");
-        schools.MapGet("/{id:guid}", GetSchool).WithName("GetSchool");
-        schools.MapPost("/", RegisterSchool).WithName("RegisterSchool").WithIdempotency();
-        schools.MapPut("/{id:guid}", UpdateSchoolProfile).WithName("UpdateSchoolProfile");
+        // The directory is public (no personal data in it); changes follow the security model.
+        schools.MapGet("/", ListSchools).WithName("ListSchools").AllowAnonymous();
+        schools.MapGet("/{id:guid}", GetSchool).WithName("GetSchool").AllowAnonymous();
+        schools.MapPost("/", RegisterSchool).WithName("RegisterSchool").WithIdempotency().RequireAuthorization(Policies.Ministry);
+        schools.MapPut("/{id:guid}", UpdateSchoolProfile).WithName("UpdateSchoolProfile").RequireAuthorization(Policies.SchoolStaff);
     }
 
     private static readonly Dictionary<string, Func<IQueryable<School>, bool, IOrderedQueryable<School>>> Orders = new(StringComparer.Ordinal)
@@ -68,12 +71,15 @@ public static class SchoolEndpoints
     }
 
     internal static async Task<Results<Created<SchoolResponse>, ValidationProblem, ProblemHttpResult>> RegisterSchool(
-        CreateSchoolRequest request, RegistryDbContext db, TimeProvider clock, HttpResponse response, CancellationToken cancellationToken)
+        CreateSchoolRequest request, Caller caller, ResourceAccess access, RegistryDbContext db, TimeProvider clock, HttpResponse response,
+        CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var country = request.Country?.Trim().ToUpperInvariant() ?? "";
         if (country.Length == 0) errors["country"] = ["Required."];
         else if (!Countries.IsEuropean(country)) errors["country"] = ["Must be an ISO 3166-1 alpha-2 code of a European country, e.g. HU."];
+        // A ministry officer registers schools of its own country only; refused before the rest of the body is judged.
+        else if (access.Check(caller, caller.MayManageCountry(country), "register a school in", country) is { } denied) return denied;
 
         var nationalId = NationalIds.Normalise(request.NationalId ?? "");
         if (nationalId.Length == 0) errors["nationalId"] = ["Required."];
@@ -106,11 +112,12 @@ public static class SchoolEndpoints
     }
 
     internal static async Task<Results<Ok<SchoolResponse>, ValidationProblem, ProblemHttpResult>> UpdateSchoolProfile(
-        Guid id, SchoolProfileRequest request, RegistryDbContext db, TimeProvider clock, HttpRequest httpRequest, HttpResponse response,
-        CancellationToken cancellationToken)
+        Guid id, SchoolProfileRequest request, Caller caller, ResourceAccess access, RegistryDbContext db, TimeProvider clock,
+        HttpRequest httpRequest, HttpResponse response, CancellationToken cancellationToken)
     {
         var school = await db.Schools.FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
         if (school is null) return Problems.NotFound("School", id);
+        if (access.Check(caller, caller.MayEditSchool(school.Id, school.Country), "update", $"school {school.Id}") is { } denied) return denied;
         if (ETags.CheckIfMatch(httpRequest, school.Version) is { } precondition) return precondition;
 
         var errors = new Dictionary<string, string[]>();
