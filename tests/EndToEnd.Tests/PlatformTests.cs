@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using MenSI.Hosting;
 using MenSI.Testing;
+using MenSI.Testing.Security;
 using Xunit;
 
 namespace MenSI.EndToEnd.Tests;
@@ -25,7 +26,10 @@ public class PlatformTests
         {
             Assert.All(app.Resources, r => Assert.Equal(ResourceState.Healthy, r.State));
             pids.AddRange(app.Resources.Select(r => r.Pid).OfType<int>());
-            using var gateway = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gatewayPort}") };
+            var gatewayAddress = new Uri($"http://127.0.0.1:{gatewayPort}");
+            // The seeded development admin, signed in through the gateway with PKCE, as the console recipe says.
+            var admin = await new PersonaTokens(gatewayAddress, IdentityHost.AdminEmail, IdentityHost.SeedPassword).AdminTokenAsync();
+            using var gateway = PersonaTokens.Authorized(new HttpClient { BaseAddress = gatewayAddress }, admin);
             await using var ministry = await EventListener.StartAsync(app.Get<RabbitMqResource>("rabbitmq").ConnectionString, "mensi.registry.school-registered");
 
             var created = await gateway.PostAsJsonAsync("/api/v1/schools", new

@@ -1,28 +1,47 @@
 using System.Net.Http.Json;
+using MenSI.Hosting;
 using MenSI.Testing;
+using MenSI.Testing.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace MenSI.Registry.Tests;
 
-/// <summary>The Registry in process, on its own database, with the assembly's shared broker and Redis.</summary>
+/// <summary>
+/// The Registry in process, on its own database, with the assembly's shared broker and Redis, validating tokens of
+/// the assembly's real Identity. <see cref="Client"/> calls as a network admin; <see cref="ClientAsync"/> as anyone.
+/// </summary>
 public sealed class RegistryFixture : IAsyncLifetime
 {
     private ServiceHost<Program>? _host;
 
     public PlatformServers Servers { get; private set; } = null!;
+    public IdentityHost Identity { get; private set; } = null!;
     public HttpClient Client { get; private set; } = null!;
     public string AmqpUri => Servers.RabbitMq.ConnectionString;
 
     public async Task InitializeAsync()
     {
         Servers = await PlatformServers.GetAsync();
-        var database = await Servers.CreateDatabaseAsync("registry");
-        _host = new ServiceHost<Program>(Servers.ServiceConfiguration("registry-db", database));
-        Client = _host.CreateClient();
+        Identity = await IdentityHost.GetAsync();
+        _host = await StartHostAsync("registry");
+        Client = await ClientAsync(Persona.NetworkAdmin);
         await Client.WaitHealthyAsync();
     }
+
+    /// <summary>A Registry on a fresh database, wired to the shared servers (or <paramref name="broker"/>) and Identity.</summary>
+    public static async Task<ServiceHost<Program>> StartHostAsync(string databasePrefix, RabbitMqResource? broker = null)
+    {
+        var servers = await PlatformServers.GetAsync();
+        var configuration = servers.ServiceConfiguration("registry-db", await servers.CreateDatabaseAsync(databasePrefix), broker);
+        (await IdentityHost.GetAsync()).Configure(configuration);
+        return new ServiceHost<Program>(configuration);
+    }
+
+    /// <summary>A client calling as <paramref name="persona"/> (a real token from Identity), or anonymously when null.</summary>
+    public async Task<HttpClient> ClientAsync(Persona? persona) =>
+        IdentityHost.Authorized(_host!.CreateClient(), persona is null ? null : await Identity.TokenForAsync(persona));
 
     /// <summary>A fresh DbContext on the service's database, to look behind the API.</summary>
     public async Task<T> QueryAsync<T>(Func<RegistryDbContext, Task<T>> query)

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using MenSI.ServiceDefaults.Messaging;
 using MenSI.Testing;
+using MenSI.Testing.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
@@ -22,9 +23,8 @@ public class BrokerOutageTests
         var broker = await servers.StartPrivateBrokerAsync("rabbitmq-outage");
         try
         {
-            await using var host = new ServiceHost<Program>(
-                servers.ServiceConfiguration("registry-db", await servers.CreateDatabaseAsync("outage"), broker));
-            var client = host.CreateClient();
+            await using var host = await RegistryFixture.StartHostAsync("outage", broker);
+            var client = IdentityHost.Authorized(host.CreateClient(), await (await IdentityHost.GetAsync()).TokenForAsync(Persona.NetworkAdmin));
             await client.WaitHealthyAsync();
             // A durable queue keeps what is published while this test is not listening.
             await (await EventListener.StartDurableAsync(broker.ConnectionString, "outage-probe", "mensi.registry.school-registered")).DisposeAsync();

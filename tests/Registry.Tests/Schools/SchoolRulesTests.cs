@@ -1,3 +1,4 @@
+using MenSI.ServiceDefaults;
 using MenSI.Contracts;
 using MenSI.Contracts.Registry;
 using MenSI.Registry.Schools;

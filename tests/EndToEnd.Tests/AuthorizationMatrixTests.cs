@@ -1,0 +1,172 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using MenSI.Hosting;
+using MenSI.Testing.Security;
+using Xunit;
+
+namespace MenSI.EndToEnd.Tests;
+
+/// <summary>
+/// Every endpoint of every service's OpenAPI document, called through the gateway by every kind of caller, against
+/// the status the security model (DESIGN.md) says it must get. An endpoint with no row here fails the test, so a new
+/// endpoint cannot ship without its authorization being declared and checked.
+/// </summary>
+public class AuthorizationMatrixTests(GraphFixture graph) : IClassFixture<GraphFixture>
+{
+    private static readonly string[] Callers =
+        ["anonymous", "teacher", "coordinator", "other-coordinator", "ministry", "other-ministry", "machine", "admin"];
+
+    private const int Ok = 200, Created = 201, NoContent = 204, Unauthorized = 401, Forbidden = 403;
+    private static readonly int[] Everyone = [Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok];
+    private static int[] AdminsOnly(int success) => [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, success];
+
+    private sealed record Row(string Method, string Path, int[] Expected, Func<Scenario, Task<HttpRequestMessage>> Request);
+
+    //                         caller: anonymous     teacher    coordinator other-coord ministry other-min  machine  admin
+    private static readonly Row[] Matrix =
+    [
+        new("GET", "/api/v1/schools", Everyone, s => Get("/api/v1/schools?country=HU")),
+        new("GET", "/api/v1/schools/{id}", Everyone, s => Get($"/api/v1/schools/{s.ThisSchool}")),
+        new("POST", "/api/v1/schools", [Unauthorized, Forbidden, Forbidden, Forbidden, Created, Forbidden, Created, Created],
+            s => Send(HttpMethod.Post, "/api/v1/schools", s.NewHungarianSchool())),
+        new("PUT", "/api/v1/schools/{id}", [Unauthorized, Forbidden, Ok, Forbidden, Ok, Forbidden, Ok, Ok],
+            s => Send(HttpMethod.Put, $"/api/v1/schools/{s.ThisSchool}", new { name = "Matrix Iskola", educationLevels = new[] { "primary" } })),
+
+        new("GET", "/api/v1/users", AdminsOnly(Ok), s => Get("/api/v1/users")),
+        new("GET", "/api/v1/users/{id}", AdminsOnly(Ok), s => Get($"/api/v1/users/{s.SomeUser}")),
+        new("POST", "/api/v1/users", AdminsOnly(Created), s => Send(HttpMethod.Post, "/api/v1/users", new
+        {
+            email = $"matrix-{Guid.NewGuid():N}@tests.mensi.example", displayName = "Matrix", password = "Matrix-password-1", roles = new[] { "teacher" },
+        })),
+        new("PUT", "/api/v1/users/{id}", AdminsOnly(Ok),
+            s => Send(HttpMethod.Put, $"/api/v1/users/{s.SomeUser}", new { displayName = "Matrix teacher", roles = new[] { "teacher" } })),
+        new("POST", "/api/v1/users/{id}/unlock", AdminsOnly(Ok), s => Send(HttpMethod.Post, $"/api/v1/users/{s.SomeUser}/unlock", null)),
+        new("DELETE", "/api/v1/users/{id}", AdminsOnly(NoContent), async s => await Send(HttpMethod.Delete, $"/api/v1/users/{await s.FreshUserAsync()}", null)),
+
+        new("GET", "/api/v1/clients", AdminsOnly(Ok), s => Get("/api/v1/clients")),
+        new("GET", "/api/v1/clients/{clientId}", AdminsOnly(Ok), s => Get($"/api/v1/clients/{IdentityHost.MachineClientId}")),
+        new("POST", "/api/v1/clients", AdminsOnly(Created),
+            s => Send(HttpMethod.Post, "/api/v1/clients", new { clientId = Scenario.UniqueClientId(), displayName = "Matrix", country = "PT" })),
+        new("DELETE", "/api/v1/clients/{clientId}", AdminsOnly(NoContent),
+            async s => await Send(HttpMethod.Delete, $"/api/v1/clients/{await s.FreshClientAsync()}", null)),
+    ];
+
+    [Fact]
+    public async Task Every_documented_endpoint_answers_every_caller_as_the_security_model_says()
+    {
+        var documented = await DocumentedEndpointsAsync();
+        var declared = Matrix.Select(r => $"{r.Method} {r.Path}").ToHashSet(StringComparer.Ordinal);
+        Assert.True(documented.Except(declared).ToList() is { Count: 0 }, "Endpoints with no row in the authorization matrix: "
+            + string.Join(", ", documented.Except(declared)));
+        Assert.True(declared.Except(documented).ToList() is { Count: 0 }, "Rows for endpoints no service documents: "
+            + string.Join(", ", declared.Except(documented)));
+
+        var scenario = await Scenario.CreateAsync(graph);
+        var mismatches = new List<string>();
+        foreach (var row in Matrix)
+        {
+            for (var i = 0; i < Callers.Length; i++)
+            {
+                using var client = graph.Client(scenario.Tokens[Callers[i]]);
+                using var request = await row.Request(scenario);
+                using var response = await client.SendAsync(request);
+                if ((int)response.StatusCode != row.Expected[i])
+                {
+                    var body = await response.Content.ReadAsStringAsync();
+                    mismatches.Add($"{row.Method} {row.Path} as {Callers[i]}: expected {row.Expected[i]}, got {(int)response.StatusCode} {body[..Math.Min(body.Length, 160)]}");
+                }
+            }
+        }
+
+        Assert.True(mismatches.Count == 0, string.Join(Environment.NewLine, mismatches));
+    }
+
+    /// <summary>"METHOD /path" for every operation in the OpenAPI document of every service the AppHost runs.</summary>
+    private async Task<HashSet<string>> DocumentedEndpointsAsync()
+    {
+        var endpoints = new HashSet<string>(StringComparer.Ordinal);
+        using var http = new HttpClient();
+        foreach (var service in graph.App.Resources.OfType<ProjectResource>().Where(p => p.Name != "gateway"))
+        {
+            var document = await http.GetFromJsonAsync<JsonElement>($"{service.HttpEndpoint}/openapi/v1.json");
+            foreach (var path in document.GetProperty("paths").EnumerateObject())
+            {
+                foreach (var operation in path.Value.EnumerateObject().Where(o => o.Name is "get" or "post" or "put" or "patch" or "delete"))
+                {
+                    endpoints.Add($"{operation.Name.ToUpperInvariant()} {path.Name}");
+                }
+            }
+        }
+
+        Assert.NotEmpty(endpoints);
+        return endpoints;
+    }
+
+    private static Task<HttpRequestMessage> Get(string path) => Send(HttpMethod.Get, path, null);
+
+    private static Task<HttpRequestMessage> Send(HttpMethod method, string path, object? body)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        if (method == HttpMethod.Put) request.Headers.TryAddWithoutValidation("If-Match", "*");
+        return Task.FromResult(request);
+    }
+
+    /// <summary>The resources the rows act on, and a token for each caller.</summary>
+    private sealed class Scenario
+    {
+        private static int _nextNationalId = 300_000;
+        private HttpClient _admin = null!;
+
+        public Dictionary<string, string?> Tokens { get; } = [];
+        public Guid ThisSchool { get; private set; }
+        public Guid SomeUser { get; private set; }
+
+        public static async Task<Scenario> CreateAsync(GraphFixture graph)
+        {
+            var scenario = new Scenario();
+            var admin = await graph.Tokens.AdminTokenAsync();
+            scenario._admin = graph.Client(admin);
+            scenario.ThisSchool = await scenario.CreateAsync("/api/v1/schools", scenario.NewHungarianSchool(), "id");
+            var otherSchool = await scenario.CreateAsync("/api/v1/schools", scenario.NewHungarianSchool(), "id");
+            scenario.SomeUser = Guid.Parse(await scenario.FreshUserAsync());
+
+            using var tokens = new TokenClient(graph.Gateway);
+            scenario.Tokens["anonymous"] = null;
+            scenario.Tokens["teacher"] = await graph.Tokens.TokenForAsync(Persona.Teacher);
+            scenario.Tokens["coordinator"] = await graph.Tokens.TokenForAsync(Persona.Coordinator(scenario.ThisSchool));
+            scenario.Tokens["other-coordinator"] = await graph.Tokens.TokenForAsync(Persona.Coordinator(otherSchool));
+            scenario.Tokens["ministry"] = await graph.Tokens.TokenForAsync(Persona.MinistryOfficer("HU"));
+            scenario.Tokens["other-ministry"] = await graph.Tokens.TokenForAsync(Persona.MinistryOfficer("HR"));
+            scenario.Tokens["machine"] = (await tokens.ClientCredentialsAsync(IdentityHost.MachineClientId, IdentityHost.MachineClientSecret)).AccessToken;
+            scenario.Tokens["admin"] = admin;
+            return scenario;
+        }
+
+        public object NewHungarianSchool() => new
+        {
+            country = "HU",
+            nationalId = Interlocked.Increment(ref _nextNationalId).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            name = "Mátrix Általános Iskola",
+            educationLevels = new[] { "primary" },
+        };
+
+        public static string UniqueClientId() => $"matrix-{Guid.NewGuid():N}"[..20];
+
+        public async Task<string> FreshUserAsync() => (await CreateAsync("/api/v1/users", new
+        {
+            email = $"matrix-{Guid.NewGuid():N}@tests.mensi.example", displayName = "Matrix", password = "Matrix-password-1", roles = new[] { "teacher" },
+        }, "id")).ToString();
+
+        public async Task<string> FreshClientAsync() => (await CreateRawAsync("/api/v1/clients",
+            new { clientId = UniqueClientId(), displayName = "Matrix", country = "PT" }, "clientId")).GetString()!;
+
+        private async Task<Guid> CreateAsync(string path, object body, string idProperty) => (await CreateRawAsync(path, body, idProperty)).GetGuid();
+
+        private async Task<JsonElement> CreateRawAsync(string path, object body, string idProperty)
+        {
+            using var response = await _admin.PostAsJsonAsync(path, body);
+            if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"Setting up {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty(idProperty).Clone();
+        }
+    }
+}

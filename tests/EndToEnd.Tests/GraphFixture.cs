@@ -1,0 +1,36 @@
+using System.Globalization;
+using MenSI.Hosting;
+using MenSI.Testing.Security;
+using Xunit;
+
+// One graph at a time: each test class here starts the whole platform, and two would fight over two cores.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
+namespace MenSI.EndToEnd.Tests;
+
+/// <summary>The AppHost's own graph, started once for a test class, reached through its gateway.</summary>
+public sealed class GraphFixture : IAsyncLifetime
+{
+    private DistributedApplicationTesting? _testing;
+
+    public DistributedApplication App => _testing!.Application;
+    public Uri Gateway { get; private set; } = null!;
+    /// <summary>Tokens through the gateway's public endpoints, starting from the seeded development admin.</summary>
+    public PersonaTokens Tokens { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var port = Ports.Free();
+        _testing = await DistributedApplicationTesting.StartAsync<Program>(
+            new Dictionary<string, string?> { ["gateway-port"] = port.ToString(CultureInfo.InvariantCulture) });
+        Gateway = new Uri($"http://127.0.0.1:{port}");
+        Tokens = new PersonaTokens(Gateway, IdentityHost.AdminEmail, IdentityHost.SeedPassword);
+    }
+
+    public HttpClient Client(string? accessToken = null) => PersonaTokens.Authorized(new HttpClient { BaseAddress = Gateway }, accessToken);
+
+    public async Task DisposeAsync()
+    {
+        if (_testing is not null) await _testing.DisposeAsync();
+    }
+}
