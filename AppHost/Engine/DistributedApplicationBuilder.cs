@@ -5,7 +5,8 @@ namespace MenSI.Hosting;
 /// <summary>
 /// Declares the graph, Aspire-style: <c>AddPostgres</c>, <c>AddRedis</c>, <c>AddRabbitMQ</c>, <c>AddProject</c>, then
 /// <c>WithReference</c> (inject how to reach a resource) and <c>WaitFor</c> (start only once it is healthy).
-/// Settings come from the command line (<c>--fresh</c>, <c>--state-dir</c>, <c>--gateway-port</c>) and environment.
+/// Settings come from the command line (<c>--fresh</c>, <c>--state-dir</c>, <c>--gateway-port</c>) and environment;
+/// <c>Resources:&lt;name&gt;:Environment:&lt;VAR&gt;</c> adds an environment variable to one resource.
 /// </summary>
 public sealed class DistributedApplicationBuilder
 {
@@ -46,6 +47,16 @@ public sealed class DistributedApplicationBuilder
 
     public DistributedApplication Build()
     {
+        // Settings for one resource from outside the graph (benchmarks, tests): Resources:<name>:Environment:<VAR>.
+        foreach (var resource in _resources)
+        {
+            foreach (var setting in Configuration.GetSection($"Resources:{resource.Name}:Environment").GetChildren())
+            {
+                var value = setting.Value ?? "";
+                resource.Environment[setting.Key] = () => value;
+            }
+        }
+
         if (Configuration.GetValue<bool>("Fresh")) StateFolder.Wipe(StateDirectory);
         return new DistributedApplication(_resources, new StateFolder(StateDirectory), RepositoryRoot,
             durable: Configuration.GetValue("Durable", true), quiet: Configuration.GetValue<bool>("Quiet"), [.. StartedNotes]);

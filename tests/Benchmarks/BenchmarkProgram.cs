@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using MenSI.Hosting;
+using MenSI.Testing.Security;
 
 namespace MenSI.Benchmarks;
 
@@ -76,16 +77,21 @@ internal static class BenchmarkProgram
             ["Durable"] = "true", // as an operator runs it
             ["KeepState"] = "true",
             ["gateway-port"] = Ports.Free().ToString(CultureInfo.InvariantCulture),
+            // wrk is one anonymous client on one address: the gateway's per-IP limit would measure itself, not the proxy.
+            ["Resources:gateway:Environment:Gateway__RateLimits__Anonymous__PermitLimit"] = "1000000000",
+            ["Resources:gateway:Environment:Gateway__RateLimits__Authenticated__PermitLimit"] = "1000000000",
         });
         report.Startup(kind, clock.Elapsed, testing.Application.Resources);
         Console.WriteLine($"AppHost {kind} start: every resource healthy in {clock.Elapsed.TotalSeconds:0.0} s");
         return testing;
     }
 
-    /// <summary>Registers schools through the gateway (the real write path); returns one school's id.</summary>
+    /// <summary>Registers schools through the gateway (the real write path, as the seeded HU ministry system); returns one school's id.</summary>
     private static async Task<Guid> SeedAsync(string gateway, int count)
     {
-        using var client = new HttpClient { BaseAddress = new Uri(gateway) };
+        using var tokens = new TokenClient(new Uri(gateway));
+        var token = await tokens.ClientCredentialsAsync(IdentityHost.MachineClientId, IdentityHost.MachineClientSecret);
+        using var client = PersonaTokens.Authorized(new HttpClient { BaseAddress = new Uri(gateway) }, token.AccessToken);
         Guid last = default;
         for (var i = 0; i < count; i++)
         {
