@@ -21,6 +21,7 @@ public static class ProblemTypes
     public const string MalformedRequest = Root + "malformed-request";
     public const string NotFound = Root + "not-found";
     public const string Conflict = Root + "conflict";
+    public const string InvalidTransition = Root + "invalid-transition";
     public const string Duplicate = Root + "duplicate";
     public const string PreconditionFailed = Root + "precondition-failed";
     public const string PreconditionRequired = Root + "precondition-required";

@@ -7,11 +7,14 @@ namespace MenSI.Registry;
 public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> options) : DbContext(options)
 {
     public DbSet<School> Schools => Set<School>();
+    public DbSet<Membership.SchoolChange> SchoolChanges => Set<Membership.SchoolChange>();
+    public DbSet<Maturity.SelfAssessment> SelfAssessments => Set<Maturity.SelfAssessment>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(RegistryDbContext).Assembly);
         modelBuilder.AddOutboxAndInbox();
+        modelBuilder.MapKeyFunction();
     }
 }
 

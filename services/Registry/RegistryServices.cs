@@ -1,3 +1,5 @@
+using MenSI.Registry.Maturity;
+using MenSI.Registry.Membership;
 using MenSI.Registry.Schools;
 using MenSI.ServiceDefaults.Data;
 using MenSI.ServiceDefaults.Messaging;
@@ -22,6 +24,8 @@ public static class RegistryServices
     {
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapSchoolEndpoints();
+        app.MapMembershipEndpoints();
+        app.MapMaturityEndpoints();
         return app;
     }
 }

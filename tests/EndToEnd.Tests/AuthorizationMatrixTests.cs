@@ -32,6 +32,19 @@ public class AuthorizationMatrixTests(GraphFixture graph) : IClassFixture<GraphF
         new("PUT", "/api/v1/schools/{id}", [Unauthorized, Forbidden, Ok, Forbidden, Ok, Forbidden, Ok, Ok],
             s => Send(HttpMethod.Put, $"/api/v1/schools/{s.ThisSchool}", new { name = "Matrix Iskola", educationLevels = new[] { "primary" } })),
 
+        new("POST", "/api/v1/schools/{id}/status", [Unauthorized, Forbidden, Forbidden, Forbidden, Ok, Forbidden, Ok, Ok],
+            async s => await Send(HttpMethod.Post, $"/api/v1/schools/{await s.FreshHungarianSchoolAsync()}/status", new { status = "active", reason = "Matrix" }, ifMatch: true)),
+        new("POST", "/api/v1/schools/{id}/role", [Unauthorized, Forbidden, Forbidden, Forbidden, Ok, Forbidden, Ok, Ok],
+            async s => await Send(HttpMethod.Post, $"/api/v1/schools/{await s.FreshHungarianSchoolAsync()}/role", new { networkRole = "mentee", reason = "Matrix" }, ifMatch: true)),
+        new("GET", "/api/v1/schools/{id}/history", [Unauthorized, Forbidden, Ok, Forbidden, Ok, Forbidden, Ok, Ok],
+            s => Get($"/api/v1/schools/{s.ThisSchool}/history")),
+        new("POST", "/api/v1/schools/{id}/self-assessments", [Unauthorized, Forbidden, Created, Forbidden, Created, Forbidden, Created, Created],
+            s => Send(HttpMethod.Post, $"/api/v1/schools/{s.ThisSchool}/self-assessments", new { assessedOn = "2026-01-15", scores = Scenario.SelfieScores })),
+        new("GET", "/api/v1/schools/{id}/self-assessments", [Unauthorized, Ok, Ok, Ok, Ok, Ok, Ok, Ok], s => Get($"/api/v1/schools/{s.ThisSchool}/self-assessments")),
+        new("GET", "/api/v1/schools/{id}/self-assessments/progress", [Unauthorized, Ok, Ok, Ok, Ok, Ok, Ok, Ok],
+            s => Get($"/api/v1/schools/{s.ThisSchool}/self-assessments/progress")),
+        new("GET", "/api/v1/digital-maturity/averages", [Unauthorized, Ok, Ok, Ok, Ok, Ok, Ok, Ok], s => Get("/api/v1/digital-maturity/averages")),
+
         new("GET", "/api/v1/users", AdminsOnly(Ok), s => Get("/api/v1/users")),
         new("GET", "/api/v1/users/{id}", AdminsOnly(Ok), s => Get($"/api/v1/users/{s.SomeUser}")),
         new("POST", "/api/v1/users", AdminsOnly(Created), s => Send(HttpMethod.Post, "/api/v1/users", new
@@ -104,10 +117,10 @@ public class AuthorizationMatrixTests(GraphFixture graph) : IClassFixture<GraphF
 
     private static Task<HttpRequestMessage> Get(string path) => Send(HttpMethod.Get, path, null);
 
-    private static Task<HttpRequestMessage> Send(HttpMethod method, string path, object? body)
+    private static Task<HttpRequestMessage> Send(HttpMethod method, string path, object? body, bool ifMatch = false)
     {
         var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-        if (method == HttpMethod.Put) request.Headers.TryAddWithoutValidation("If-Match", "*");
+        if (method == HttpMethod.Put || ifMatch) request.Headers.TryAddWithoutValidation("If-Match", "*");
         return Task.FromResult(request);
     }
 
@@ -149,6 +162,15 @@ public class AuthorizationMatrixTests(GraphFixture graph) : IClassFixture<GraphF
             name = "Mátrix Általános Iskola",
             educationLevels = new[] { "primary" },
         };
+
+        public static readonly Dictionary<string, int> SelfieScores = new()
+        {
+            ["leadership"] = 3, ["collaborationAndNetworking"] = 3, ["infrastructureAndEquipment"] = 4, ["continuingProfessionalDevelopment"] = 2,
+            ["pedagogySupportsAndResources"] = 3, ["pedagogyImplementationInTheClassroom"] = 3, ["assessmentPractices"] = 2, ["studentDigitalCompetence"] = 3,
+        };
+
+        /// <summary>A new applicant school in HU, for moves that can happen once per school.</summary>
+        public async Task<Guid> FreshHungarianSchoolAsync() => await CreateAsync("/api/v1/schools", NewHungarianSchool(), "id");
 
         public static string UniqueClientId() => $"matrix-{Guid.NewGuid():N}"[..20];
 

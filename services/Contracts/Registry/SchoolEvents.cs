@@ -30,3 +30,33 @@ public sealed record SchoolProfileUpdated(
     string Name,
     IReadOnlyList<string> ChangedFields,
     int Version) : IIntegrationEvent;
+
+/// <summary>A school's network role changed. Exchange <c>mensi.registry.school-role-assigned</c>.</summary>
+/// <param name="PreviousRole">none, mentor or mentee: the role before.</param>
+/// <param name="NetworkRole">none, mentor or mentee: the role now.</param>
+/// <param name="Status">The school's status now (unchanged by this event), so a consumer's snapshot is complete.</param>
+/// <param name="Version">Per-school version; consumers ignore an event older than what they hold.</param>
+public sealed record SchoolRoleAssigned(
+    Guid EventId,
+    DateTimeOffset OccurredAt,
+    Guid SchoolId,
+    string Country,
+    string PreviousRole,
+    string NetworkRole,
+    string Status,
+    int Version) : IIntegrationEvent;
+
+/// <summary>A school's status changed (accepted, suspended, reinstated, withdrawn). Exchange <c>mensi.registry.school-status-changed</c>.</summary>
+/// <param name="PreviousStatus">applicant, active, suspended or withdrawn: the status before.</param>
+/// <param name="Status">The status now.</param>
+/// <param name="NetworkRole">The school's role now, so a consumer's snapshot is complete.</param>
+/// <param name="Version">Per-school version; consumers ignore an event older than what they hold.</param>
+public sealed record SchoolStatusChanged(
+    Guid EventId,
+    DateTimeOffset OccurredAt,
+    Guid SchoolId,
+    string Country,
+    string PreviousStatus,
+    string Status,
+    string NetworkRole,
+    int Version) : IIntegrationEvent;

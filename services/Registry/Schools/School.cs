@@ -38,6 +38,8 @@ public sealed class School
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
     public int Version { get; private set; }
+    /// <summary>The name without case or accents, computed by PostgreSQL (<see cref="SchoolSearch"/>): what name search matches.</summary>
+    public string SearchName { get; private set; } = "";
 
     public SchoolProfile Profile => new(Name, Region, City, Website, ErasmusOid, EducationLevels, Pupils, Teachers, Languages);
 
@@ -65,9 +67,32 @@ public sealed class School
         var changed = Profile.ChangedFields(profile);
         if (changed.Count == 0) return changed;
         Apply(profile);
+        Touch(now);
+        return changed;
+    }
+
+    /// <summary>Moves the status (the caller has checked <see cref="Membership.MembershipRules"/>); the first activation dates the joining.</summary>
+    public SchoolStatusChanged ChangeStatus(SchoolStatus to, DateTimeOffset now)
+    {
+        var from = Status;
+        Status = to;
+        if (to == SchoolStatus.Active) JoinedOn ??= DateOnly.FromDateTime(now.UtcDateTime);
+        Touch(now);
+        return new SchoolStatusChanged(Guid.CreateVersion7(now), now, Id, Country, WireEnum.Name(from), WireEnum.Name(to), WireEnum.Name(NetworkRole), Version);
+    }
+
+    public SchoolRoleAssigned AssignRole(NetworkRole to, DateTimeOffset now)
+    {
+        var from = NetworkRole;
+        NetworkRole = to;
+        Touch(now);
+        return new SchoolRoleAssigned(Guid.CreateVersion7(now), now, Id, Country, WireEnum.Name(from), WireEnum.Name(to), WireEnum.Name(Status), Version);
+    }
+
+    private void Touch(DateTimeOffset now)
+    {
         UpdatedAt = now;
         Version++;
-        return changed;
     }
 
     private void Apply(SchoolProfile profile)
@@ -143,5 +168,8 @@ internal sealed class SchoolConfiguration : IEntityTypeConfiguration<School>
         school.HasIndex(s => new { s.Country, s.Status, s.NetworkRole });
         school.HasIndex(s => s.CreatedAt);
         school.Property(s => s.Version).IsConcurrencyToken();
+        school.Property(s => s.SearchName).HasComputedColumnSql($"{SchoolSearch.KeyFunction}(name)", stored: true);
+        // Trigram GIN: LIKE '%word%' on the search key is an index scan, not a table scan, even at 250,000 schools.
+        school.HasIndex(s => s.SearchName).HasMethod("gin").HasOperators("gin_trgm_ops");
     }
 }

@@ -52,11 +52,7 @@ public static class SchoolEndpoints
         if (role is { } r) schools = schools.Where(s => s.NetworkRole == r);
         if (status is { } st) schools = schools.Where(s => s.Status == st);
         if (level is { } l) schools = schools.Where(s => s.EducationLevels.Contains(l));
-        if (!string.IsNullOrWhiteSpace(query.Name))
-        {
-            var pattern = "%" + query.Name.Trim().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
-            schools = schools.Where(s => EF.Functions.ILike(s.Name, pattern, "\\"));
-        }
+        if (!string.IsNullOrWhiteSpace(query.Name)) schools = schools.WhereNameMatches(query.Name);
 
         return TypedResults.Ok(await order!(schools, descending).ToPageAsync(paging, SchoolResponse.From, cancellationToken));
     }

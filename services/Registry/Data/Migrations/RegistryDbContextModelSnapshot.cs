@@ -18,10 +18,137 @@ namespace MenSI.Registry.Data.Migrations
         {
 #pragma warning disable 612, 618
             modelBuilder
-                .HasAnnotation("ProductVersion", "10.0.5")
+                .HasAnnotation("ProductVersion", "10.0.14")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
+
+            modelBuilder.Entity("MenSI.Registry.Maturity.SelfAssessment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateOnly>("AssessedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("assessed_on");
+
+                    b.Property<int>("AssessmentPractices")
+                        .HasColumnType("integer")
+                        .HasColumnName("assessment_practices");
+
+                    b.Property<int>("CollaborationAndNetworking")
+                        .HasColumnType("integer")
+                        .HasColumnName("collaboration_and_networking");
+
+                    b.Property<int>("ContinuingProfessionalDevelopment")
+                        .HasColumnType("integer")
+                        .HasColumnName("continuing_professional_development");
+
+                    b.Property<int>("InfrastructureAndEquipment")
+                        .HasColumnType("integer")
+                        .HasColumnName("infrastructure_and_equipment");
+
+                    b.Property<int>("Leadership")
+                        .HasColumnType("integer")
+                        .HasColumnName("leadership");
+
+                    b.Property<int>("PedagogyImplementationInTheClassroom")
+                        .HasColumnType("integer")
+                        .HasColumnName("pedagogy_implementation_in_the_classroom");
+
+                    b.Property<int>("PedagogySupportsAndResources")
+                        .HasColumnType("integer")
+                        .HasColumnName("pedagogy_supports_and_resources");
+
+                    b.Property<Guid>("SchoolId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("school_id");
+
+                    b.Property<int>("StudentDigitalCompetence")
+                        .HasColumnType("integer")
+                        .HasColumnName("student_digital_competence");
+
+                    b.Property<DateTimeOffset>("SubmittedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("submitted_at");
+
+                    b.Property<string>("SubmittedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("submitted_by");
+
+                    b.HasKey("Id")
+                        .HasName("pk_self_assessments");
+
+                    b.HasIndex("SchoolId", "AssessedOn", "Id")
+                        .HasDatabaseName("ix_self_assessments_school_id_assessed_on_id");
+
+                    b.ToTable("self_assessments", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_self_assessments_scores", "leadership BETWEEN 1 AND 5 AND collaboration_and_networking BETWEEN 1 AND 5 AND infrastructure_and_equipment BETWEEN 1 AND 5 AND continuing_professional_development BETWEEN 1 AND 5 AND pedagogy_supports_and_resources BETWEEN 1 AND 5 AND pedagogy_implementation_in_the_classroom BETWEEN 1 AND 5 AND assessment_practices BETWEEN 1 AND 5 AND student_digital_competence BETWEEN 1 AND 5");
+                        });
+                });
+
+            modelBuilder.Entity("MenSI.Registry.Membership.SchoolChange", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("changed_at");
+
+                    b.Property<string>("ChangedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("changed_by");
+
+                    b.Property<string>("From")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("from");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<Guid>("SchoolId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("school_id");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("to");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_school_changes");
+
+                    b.HasIndex("SchoolId", "ChangedAt")
+                        .HasDatabaseName("ix_school_changes_school_id_changed_at");
+
+                    b.ToTable("school_changes", (string)null);
+                });
 
             modelBuilder.Entity("MenSI.Registry.Schools.School", b =>
                 {
@@ -98,6 +225,13 @@ namespace MenSI.Registry.Data.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("region");
 
+                    b.Property<string>("SearchName")
+                        .IsRequired()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("text")
+                        .HasColumnName("search_name")
+                        .HasComputedColumnSql("mensi_search_key(name)", true);
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -127,6 +261,12 @@ namespace MenSI.Registry.Data.Migrations
 
                     b.HasIndex("CreatedAt")
                         .HasDatabaseName("ix_schools_created_at");
+
+                    b.HasIndex("SearchName")
+                        .HasDatabaseName("ix_schools_search_name");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchName"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("SearchName"), new[] { "gin_trgm_ops" });
 
                     b.HasIndex("Country", "NationalId")
                         .IsUnique()
@@ -216,6 +356,26 @@ namespace MenSI.Registry.Data.Migrations
                         .HasFilter("sent_at IS NULL");
 
                     b.ToTable("outbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("MenSI.Registry.Maturity.SelfAssessment", b =>
+                {
+                    b.HasOne("MenSI.Registry.Schools.School", null)
+                        .WithMany()
+                        .HasForeignKey("SchoolId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_self_assessments_schools_school_id");
+                });
+
+            modelBuilder.Entity("MenSI.Registry.Membership.SchoolChange", b =>
+                {
+                    b.HasOne("MenSI.Registry.Schools.School", null)
+                        .WithMany()
+                        .HasForeignKey("SchoolId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_school_changes_schools_school_id");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,30 @@
+namespace MenSI.Contracts.Registry;
+
+/// <summary>
+/// Scores 1 to 5 in the eight areas of the EU's SELFIE framework for schools' digital capacity.
+/// </summary>
+public sealed record SelfieScores(
+    int Leadership,
+    int CollaborationAndNetworking,
+    int InfrastructureAndEquipment,
+    int ContinuingProfessionalDevelopment,
+    int PedagogySupportsAndResources,
+    int PedagogyImplementationInTheClassroom,
+    int AssessmentPractices,
+    int StudentDigitalCompetence);
+
+/// <summary>
+/// A school submitted a digital-maturity self-assessment. Exchange <c>mensi.registry.digital-maturity-assessed</c>.
+/// The scores are about the school, not a person, so they travel in the event.
+/// </summary>
+/// <param name="AssessmentId">The assessment's id (UUID v7).</param>
+/// <param name="AssessedOn">The date the school assessed itself (ISO date); a school's latest assessment is the one with the latest date.</param>
+/// <param name="Scores">The eight SELFIE areas, each 1 to 5.</param>
+public sealed record DigitalMaturityAssessed(
+    Guid EventId,
+    DateTimeOffset OccurredAt,
+    Guid SchoolId,
+    string Country,
+    Guid AssessmentId,
+    DateOnly AssessedOn,
+    SelfieScores Scores) : IIntegrationEvent;

@@ -1,0 +1,56 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Xunit;
+
+namespace MenSI.Registry.Tests.Schools;
+
+/// <summary>Name search that works for Europe's languages, on a database of this class's own.</summary>
+public class SearchTests(RegistryFixture registry) : IClassFixture<RegistryFixture>
+{
+    private static readonly string Marker = Guid.NewGuid().ToString("N")[..6];
+
+    private async Task RegisterAsync(string country, string nationalId, string name) =>
+        (await registry.Client.PostAsync(SchoolBodies.Valid(country: country, nationalId: nationalId, name: $"{name} {Marker}"))).EnsureSuccessStatusCode();
+
+    private async Task<string[]> SearchAsync(string query)
+    {
+        var page = await registry.Client.GetFromJsonAsync<JsonElement>($"/api/v1/schools?pageSize=100&name={Uri.EscapeDataString(query + " " + Marker)}");
+        return page.GetProperty("items").EnumerateArray().Select(s => s.GetProperty("name").GetString()![..^(Marker.Length + 1)]).Order(StringComparer.Ordinal).ToArray();
+    }
+
+    [Fact]
+    public async Task Case_and_accents_do_not_matter_and_every_word_must_match()
+    {
+        await RegisterAsync("CZ", "600" + Random.Shared.Next(100000, 999999), "Základní Škola Brno");
+        await RegisterAsync("CZ", "600" + Random.Shared.Next(100000, 999999), "Gymnázium Olomouc");
+        await RegisterAsync("PT", Random.Shared.Next(100000, 999999).ToString(System.Globalization.CultureInfo.InvariantCulture), "Escola Básica de Lisboa");
+        await RegisterAsync("PT", Random.Shared.Next(100000, 999999).ToString(System.Globalization.CultureInfo.InvariantCulture), "Escola Secundária do Porto");
+        await RegisterAsync("HR", Random.Shared.Next(10000000, 99999999).ToString(System.Globalization.CultureInfo.InvariantCulture), "Osnovna škola Ivana Gorana Kovačića");
+
+        Assert.Equal(["Osnovna škola Ivana Gorana Kovačića", "Základní Škola Brno"], await SearchAsync("skola"));
+        Assert.Equal(["Escola Básica de Lisboa"], await SearchAsync("escola basica"));
+        Assert.Equal(["Escola Básica de Lisboa"], await SearchAsync("BÁSICA"));
+        Assert.Equal(["Escola Básica de Lisboa", "Escola Secundária do Porto"], await SearchAsync("escola"));
+        Assert.Equal(["Osnovna škola Ivana Gorana Kovačića"], await SearchAsync("kovacica"));
+        Assert.Empty(await SearchAsync("escola brno"));
+        Assert.Empty(await SearchAsync("100%"));
+    }
+
+    [Fact]
+    public async Task The_search_uses_the_trigram_index()
+    {
+        var plan = await registry.QueryAsync(async db =>
+        {
+            await db.Database.OpenConnectionAsync();
+            var connection = (Npgsql.NpgsqlConnection)db.Database.GetDbConnection();
+            await using (var off = new Npgsql.NpgsqlCommand("SET enable_seqscan = off", connection)) await off.ExecuteNonQueryAsync();
+            await using var explain = new Npgsql.NpgsqlCommand("EXPLAIN SELECT id FROM schools WHERE search_name LIKE mensi_search_key('%skola%')", connection);
+            var lines = new List<string>();
+            await using var reader = await explain.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) lines.Add(reader.GetString(0));
+            return string.Join('\n', lines);
+        });
+        Assert.Contains("ix_schools_search_name", plan, StringComparison.Ordinal);
+    }
+}
