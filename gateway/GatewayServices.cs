@@ -12,7 +12,8 @@ namespace MenSI.Gateway;
 /// authorization policy the gateway applies before forwarding (<c>anonymous</c> or a name from <see cref="Policies"/>).
 /// Every route must name its policy: there is no default to forget.
 /// </summary>
-public sealed record GatewayRoute(string Path, string Service, string? Policy = null, IReadOnlyList<string>? Methods = null);
+/// <c>MaxRequestBodySize</c> raises the gateway's body limit for this route (bulk imports).
+public sealed record GatewayRoute(string Path, string Service, string? Policy = null, IReadOnlyList<string>? Methods = null, long? MaxRequestBodySize = null);
 
 public static class GatewayServices
 {
@@ -43,6 +44,7 @@ public static class GatewayServices
             Match = new RouteMatch { Path = r.Value.Path, Methods = r.Value.Methods is { Count: > 0 } m ? m : null },
             AuthorizationPolicy = PolicyOf(r.Key, r.Value),
             CorsPolicy = GatewaySecurity.CorsPolicy,
+            MaxRequestBodySize = r.Value.MaxRequestBodySize,
         }).ToList();
 
         builder.Services.AddReverseProxy()
@@ -66,7 +68,7 @@ public static class GatewayServices
 
     public static WebApplication MapGateway(this WebApplication app)
     {
-        app.MapReverseProxy(proxy => proxy.Use(async (context, next) =>
+        var proxyEndpoints = app.MapReverseProxy(proxy => proxy.Use(async (context, next) =>
         {
             await next();
             if (context.GetForwarderErrorFeature() is { } error && !context.Response.HasStarted)
@@ -81,6 +83,11 @@ public static class GatewayServices
                 await Problems.Problem(status, ProblemTypes.Unavailable, "Service unavailable.", detail).ExecuteAsync(context);
             }
         }));
+        // The early body check (HttpHardening) reads an endpoint's limit from its metadata; YARP keeps it in the route.
+        proxyEndpoints.ConfigureEndpoints((endpoint, route) =>
+        {
+            if (route.MaxRequestBodySize is { } max) endpoint.WithRequestBodyLimit(max);
+        });
         return app;
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.HttpOverrides;
 
 namespace MenSI.ServiceDefaults.Http;
@@ -36,9 +37,16 @@ public static class HttpHardening
                 return Task.CompletedTask;
             });
 
-            // A declared body over the limit is refused before anything reads it (Kestrel stops undeclared ones while
-            // they stream: Kestrel:Limits:MaxRequestBodySize).
-            var limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
+            // An endpoint may take bigger bodies than the server's default (bulk imports): it says so in its metadata.
+            // A declared body over the limit is refused before anything reads it; Kestrel stops undeclared ones while
+            // they stream (Kestrel:Limits:MaxRequestBodySize), answered 413 by the exception handler.
+            var feature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+            if (context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>() is { } endpointLimit && feature is { IsReadOnly: false })
+            {
+                feature.MaxRequestBodySize = endpointLimit.MaxRequestBodySize;
+            }
+
+            var limit = feature?.MaxRequestBodySize;
             if (context.Request.ContentLength > limit)
             {
                 return Problems.Problem(StatusCodes.Status413PayloadTooLarge, ProblemTypes.PayloadTooLarge, "The request body is too large.",
@@ -49,4 +57,10 @@ public static class HttpHardening
         });
         return app;
     }
+
+    /// <summary>Lets this endpoint take bodies up to <paramref name="bytes"/> (null: no limit).</summary>
+    public static TBuilder WithRequestBodyLimit<TBuilder>(this TBuilder endpoint, long? bytes) where TBuilder : IEndpointConventionBuilder =>
+        endpoint.WithMetadata(new RequestBodyLimit(bytes));
+
+    public sealed record RequestBodyLimit(long? MaxRequestBodySize) : IRequestSizeLimitMetadata;
 }

@@ -135,6 +135,8 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         BadHttpRequestException { InnerException: JsonException json } =>
             (400, ProblemTypes.Validation, "The request body is invalid.", "A field has a value of the wrong type, or the JSON is malformed.",
              new Dictionary<string, string[]> { [FieldOf(json.Path)] = [DescribeJsonError(json)] }),
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+            (413, ProblemTypes.PayloadTooLarge, "The request body is too large.", "The body is over this endpoint's limit.", null),
         BadHttpRequestException bad =>
             (bad.StatusCode, ProblemTypes.MalformedRequest, "The request is malformed.", RedactBindingMessage(bad.Message), null),
         DbUpdateConcurrencyException =>

@@ -9,6 +9,7 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
     public DbSet<School> Schools => Set<School>();
     public DbSet<Membership.SchoolChange> SchoolChanges => Set<Membership.SchoolChange>();
     public DbSet<Maturity.SelfAssessment> SelfAssessments => Set<Maturity.SelfAssessment>();
+    public DbSet<Contacts.ContactPerson> ContactPersons => Set<Contacts.ContactPerson>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -1,3 +1,5 @@
+using MenSI.Registry.Contacts;
+using MenSI.Registry.Imports;
 using MenSI.Registry.Maturity;
 using MenSI.Registry.Membership;
 using MenSI.Registry.Schools;
@@ -26,6 +28,8 @@ public static class RegistryServices
         app.MapSchoolEndpoints();
         app.MapMembershipEndpoints();
         app.MapMaturityEndpoints();
+        app.MapContactEndpoints();
+        app.MapImportEndpoints();
         return app;
     }
 }

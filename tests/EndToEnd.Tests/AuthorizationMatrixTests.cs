@@ -45,6 +45,20 @@ public class AuthorizationMatrixTests(GraphFixture graph) : IClassFixture<GraphF
             s => Get($"/api/v1/schools/{s.ThisSchool}/self-assessments/progress")),
         new("GET", "/api/v1/digital-maturity/averages", [Unauthorized, Ok, Ok, Ok, Ok, Ok, Ok, Ok], s => Get("/api/v1/digital-maturity/averages")),
 
+        new("GET", "/api/v1/schools/{id}/contacts", [Unauthorized, Forbidden, Ok, Forbidden, Ok, Forbidden, Ok, Ok],
+            s => Get($"/api/v1/schools/{s.ThisSchool}/contacts")),
+        new("POST", "/api/v1/schools/{id}/contacts", [Unauthorized, Forbidden, Created, Forbidden, Created, Forbidden, Created, Created],
+            s => Send(HttpMethod.Post, $"/api/v1/schools/{s.ThisSchool}/contacts", new { name = "Matrix Person", email = "matrix@iskola.example.hu", consent = true })),
+        new("GET", "/api/v1/schools/{id}/contacts/{contactId}/export", [Unauthorized, Forbidden, Ok, Forbidden, Ok, Forbidden, Ok, Ok],
+            s => Get($"/api/v1/schools/{s.ThisSchool}/contacts/{s.ThisContact}/export")),
+        new("DELETE", "/api/v1/schools/{id}/contacts/{contactId}", [Unauthorized, Forbidden, NoContent, Forbidden, NoContent, Forbidden, NoContent, NoContent],
+            async s => await Send(HttpMethod.Delete, $"/api/v1/schools/{s.ThisSchool}/contacts/{await s.FreshContactAsync()}", null)),
+        new("POST", "/api/v1/schools/imports", [Unauthorized, Forbidden, Forbidden, Forbidden, Ok, Forbidden, Ok, Ok],
+            s => Task.FromResult(new HttpRequestMessage(HttpMethod.Post, "/api/v1/schools/imports?country=HU&dryRun=true")
+            {
+                Content = new StringContent("nationalId,name,educationLevels\n035221,Matrix Iskola,primary\n", System.Text.Encoding.UTF8, "text/csv"),
+            })),
+
         new("GET", "/api/v1/users", AdminsOnly(Ok), s => Get("/api/v1/users")),
         new("GET", "/api/v1/users/{id}", AdminsOnly(Ok), s => Get($"/api/v1/users/{s.SomeUser}")),
         new("POST", "/api/v1/users", AdminsOnly(Created), s => Send(HttpMethod.Post, "/api/v1/users", new
@@ -133,6 +147,7 @@ public class AuthorizationMatrixTests(GraphFixture graph) : IClassFixture<GraphF
         public Dictionary<string, string?> Tokens { get; } = [];
         public Guid ThisSchool { get; private set; }
         public Guid SomeUser { get; private set; }
+        public Guid ThisContact { get; private set; }
 
         public static async Task<Scenario> CreateAsync(GraphFixture graph)
         {
@@ -142,6 +157,7 @@ public class AuthorizationMatrixTests(GraphFixture graph) : IClassFixture<GraphF
             scenario.ThisSchool = await scenario.CreateAsync("/api/v1/schools", scenario.NewHungarianSchool(), "id");
             var otherSchool = await scenario.CreateAsync("/api/v1/schools", scenario.NewHungarianSchool(), "id");
             scenario.SomeUser = Guid.Parse(await scenario.FreshUserAsync());
+            scenario.ThisContact = Guid.Parse(await scenario.FreshContactAsync());
 
             using var tokens = new TokenClient(graph.Gateway);
             scenario.Tokens["anonymous"] = null;
@@ -171,6 +187,9 @@ public class AuthorizationMatrixTests(GraphFixture graph) : IClassFixture<GraphF
 
         /// <summary>A new applicant school in HU, for moves that can happen once per school.</summary>
         public async Task<Guid> FreshHungarianSchoolAsync() => await CreateAsync("/api/v1/schools", NewHungarianSchool(), "id");
+
+        public async Task<string> FreshContactAsync() => (await CreateAsync($"/api/v1/schools/{ThisSchool}/contacts",
+            new { name = "Matrix Person", email = "matrix@iskola.example.hu", consent = true }, "id")).ToString();
 
         public static string UniqueClientId() => $"matrix-{Guid.NewGuid():N}"[..20];
 
