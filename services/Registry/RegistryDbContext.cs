@@ -10,6 +10,7 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
     public DbSet<Membership.SchoolChange> SchoolChanges => Set<Membership.SchoolChange>();
     public DbSet<Maturity.SelfAssessment> SelfAssessments => Set<Maturity.SelfAssessment>();
     public DbSet<Contacts.ContactPerson> ContactPersons => Set<Contacts.ContactPerson>();
+    public DbSet<Applications.SchoolApplication> SchoolApplications => Set<Applications.SchoolApplication>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

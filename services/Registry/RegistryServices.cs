@@ -1,3 +1,4 @@
+using MenSI.Registry.Applications;
 using MenSI.Registry.Contacts;
 using MenSI.Registry.Imports;
 using MenSI.Registry.Maturity;
@@ -30,6 +31,7 @@ public static class RegistryServices
         app.MapMaturityEndpoints();
         app.MapContactEndpoints();
         app.MapImportEndpoints();
+        app.MapApplicationEndpoints();
         return app;
     }
 }

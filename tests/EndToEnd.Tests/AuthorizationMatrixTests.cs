@@ -59,6 +59,14 @@ public class AuthorizationMatrixTests(GraphFixture graph) : IClassFixture<GraphF
                 Content = new StringContent("nationalId,name,educationLevels\n035221,Matrix Iskola,primary\n", System.Text.Encoding.UTF8, "text/csv"),
             })),
 
+        new("POST", "/api/v1/applications", [Created, Created, Created, Created, Created, Created, Created, Created],
+            s => Send(HttpMethod.Post, "/api/v1/applications", s.NewApplication())),
+        new("GET", "/api/v1/applications", [Unauthorized, Forbidden, Forbidden, Forbidden, Ok, Ok, Ok, Ok], s => Get("/api/v1/applications")),
+        new("GET", "/api/v1/applications/{id}", [Unauthorized, Forbidden, Forbidden, Forbidden, Ok, Forbidden, Ok, Ok],
+            s => Get($"/api/v1/applications/{s.ThisApplication}")),
+        new("POST", "/api/v1/applications/{id}/decision", [Unauthorized, Forbidden, Forbidden, Forbidden, Ok, Forbidden, Ok, Ok],
+            async s => await Send(HttpMethod.Post, $"/api/v1/applications/{await s.FreshApplicationAsync()}/decision", new { decision = "rejected", reason = "Matrix" })),
+
         new("GET", "/api/v1/users", AdminsOnly(Ok), s => Get("/api/v1/users")),
         new("GET", "/api/v1/users/{id}", AdminsOnly(Ok), s => Get($"/api/v1/users/{s.SomeUser}")),
         new("POST", "/api/v1/users", AdminsOnly(Created), s => Send(HttpMethod.Post, "/api/v1/users", new
@@ -148,6 +156,7 @@ public class AuthorizationMatrixTests(GraphFixture graph) : IClassFixture<GraphF
         public Guid ThisSchool { get; private set; }
         public Guid SomeUser { get; private set; }
         public Guid ThisContact { get; private set; }
+        public Guid ThisApplication { get; private set; }
 
         public static async Task<Scenario> CreateAsync(GraphFixture graph)
         {
@@ -158,6 +167,7 @@ public class AuthorizationMatrixTests(GraphFixture graph) : IClassFixture<GraphF
             var otherSchool = await scenario.CreateAsync("/api/v1/schools", scenario.NewHungarianSchool(), "id");
             scenario.SomeUser = Guid.Parse(await scenario.FreshUserAsync());
             scenario.ThisContact = Guid.Parse(await scenario.FreshContactAsync());
+            scenario.ThisApplication = await scenario.FreshApplicationAsync();
 
             using var tokens = new TokenClient(graph.Gateway);
             scenario.Tokens["anonymous"] = null;
@@ -170,6 +180,19 @@ public class AuthorizationMatrixTests(GraphFixture graph) : IClassFixture<GraphF
             scenario.Tokens["admin"] = admin;
             return scenario;
         }
+
+        public object NewApplication() => new
+        {
+            country = "HU",
+            nationalId = Interlocked.Increment(ref _nextNationalId).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            name = "Mátrix Általános Iskola",
+            educationLevels = new[] { "primary" },
+            motivation = "We would like to join the network as a mentee school.",
+            requestedRole = "mentee",
+            contact = new { name = "Matrix Person", email = "matrix@iskola.example.hu", consent = true },
+        };
+
+        public Task<Guid> FreshApplicationAsync() => CreateAsync("/api/v1/applications", NewApplication(), "id");
 
         public object NewHungarianSchool() => new
         {

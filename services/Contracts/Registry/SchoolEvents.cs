@@ -60,3 +60,32 @@ public sealed record SchoolStatusChanged(
     string Status,
     string NetworkRole,
     int Version) : IIntegrationEvent;
+
+/// <summary>A school applied to join the open network. Exchange <c>mensi.registry.school-application-submitted</c>.</summary>
+/// <param name="ApplicationId">The application's id (UUID v7).</param>
+/// <param name="NationalId">The applying school's identifier in its country's scheme.</param>
+/// <param name="RequestedRole">mentor or mentee.</param>
+/// <param name="SchoolId">The school's id when it is already in the registry (a returning or imported school); otherwise null.</param>
+public sealed record SchoolApplicationSubmitted(
+    Guid EventId,
+    DateTimeOffset OccurredAt,
+    Guid ApplicationId,
+    string Country,
+    string NationalId,
+    string RequestedRole,
+    Guid? SchoolId) : IIntegrationEvent;
+
+/// <summary>
+/// A ministry officer or network admin accepted or rejected an application. Exchange
+/// <c>mensi.registry.school-application-decided</c>. An acceptance also publishes the school's own events
+/// (registered, status changed to active, role assigned).
+/// </summary>
+/// <param name="Decision">accepted or rejected.</param>
+/// <param name="SchoolId">The school, when accepted.</param>
+public sealed record SchoolApplicationDecided(
+    Guid EventId,
+    DateTimeOffset OccurredAt,
+    Guid ApplicationId,
+    string Country,
+    string Decision,
+    Guid? SchoolId) : IIntegrationEvent;

@@ -1,8 +1,6 @@
 using System.Text.Json.Serialization;
-using MenSI.Contracts;
 using MenSI.Registry.Schools;
 using MenSI.ServiceDefaults.Http;
-using MenSI.ServiceDefaults.Messaging;
 using MenSI.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -38,7 +36,7 @@ public static class MembershipEndpoints
             ? new Move(ChangeKind.Status, "status", null, null)
             : new Move(ChangeKind.Status, "status",
                 school => MembershipRules.WhyNotStatus(school.Status, to),
-                (school, now) => (WireEnum.Name(school.Status), school.ChangeStatus(to, now))), cancellationToken);
+                (school, reason, by, now) => SchoolMoves.ChangeStatus(db, school, to, reason, by, now)), cancellationToken);
 
     internal static Task<Results<Ok<SchoolResponse>, ValidationProblem, ProblemHttpResult>> AssignRole(
         Guid id, RoleAssignmentRequest request, Caller caller, ResourceAccess access, RegistryDbContext db, TimeProvider clock,
@@ -47,14 +45,13 @@ public static class MembershipEndpoints
             ? new Move(ChangeKind.Role, "networkRole", null, null)
             : new Move(ChangeKind.Role, "networkRole",
                 school => MembershipRules.WhyNotRole(school.Status, school.NetworkRole, to),
-                (school, now) => (WireEnum.Name(school.NetworkRole), school.AssignRole(to, now))), cancellationToken);
+                (school, reason, by, now) => SchoolMoves.AssignRole(db, school, to, reason, by, now)), cancellationToken);
 
     /// <summary>
-    /// One membership move: the field it sets, why it may be refused, and how it applies (the old value, the event);
+    /// One membership move: the field it sets, why it may be refused, and how it applies (<see cref="SchoolMoves"/>);
     /// without a target value (the field was missing) it has neither.
     /// </summary>
-    private sealed record Move(ChangeKind Kind, string Field, Func<School, string?>? WhyNot,
-        Func<School, DateTimeOffset, (string From, IIntegrationEvent Event)>? Apply);
+    private sealed record Move(ChangeKind Kind, string Field, Func<School, string?>? WhyNot, Action<School, string, string, DateTimeOffset>? Apply);
 
     /// <summary>
     /// The steps every move shares, in the order a client can act on: 404, 403 (nothing revealed about the body),
@@ -81,11 +78,7 @@ public static class MembershipEndpoints
                 new Dictionary<string, object?> { ["rule"] = move.Kind == ChangeKind.Status ? "status-transitions" : "role-requires-membership" });
         }
 
-        var now = clock.GetUtcNow();
-        var (from, evt) = move.Apply!(school, now);
-        db.AddIntegrationEvent(evt);
-        var to = move.Kind == ChangeKind.Status ? WireEnum.Name(school.Status) : WireEnum.Name(school.NetworkRole);
-        db.SchoolChanges.Add(SchoolChange.Record(school.Id, move.Kind, from, to, reason!.Trim(), caller.Subject!, now, school.Version));
+        move.Apply!(school, reason!.Trim(), caller.Subject!, clock.GetUtcNow());
         await db.SaveChangesAsync(cancellationToken);
 
         ETags.Set(response, school.Version);

@@ -71,15 +71,9 @@ public static class SchoolEndpoints
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        var country = request.Country?.Trim().ToUpperInvariant() ?? "";
-        if (country.Length == 0) errors["country"] = ["Required."];
-        else if (!Countries.IsEuropean(country)) errors["country"] = ["Must be an ISO 3166-1 alpha-2 code of a European country, e.g. HU."];
+        var (country, nationalId) = NationalIds.CheckIdentity(request.Country, request.NationalId, errors);
         // A ministry officer registers schools of its own country only; refused before the rest of the body is judged.
-        else if (access.Check(caller, caller.MayManageCountry(country), "register a school in", country) is { } denied) return denied;
-
-        var nationalId = NationalIds.Normalise(request.NationalId ?? "");
-        if (nationalId.Length == 0) errors["nationalId"] = ["Required."];
-        else if (!errors.ContainsKey("country") && NationalIds.Check(country, nationalId) is { } why) errors["nationalId"] = [why];
+        if (!errors.ContainsKey("country") && access.Check(caller, caller.MayManageCountry(country), "register a school in", country) is { } denied) return denied;
 
         var profile = request.ToProfile();
         SchoolProfileRules.Check(profile, errors);

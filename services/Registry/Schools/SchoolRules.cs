@@ -35,6 +35,19 @@ public static partial class NationalIds
         return scheme.Format.IsMatch(nationalId) ? null : $"Must be {scheme.Description}.";
     }
 
+    /// <summary>A school's identity as a request gives it: the country (required, European) and its identifier.</summary>
+    public static (string Country, string NationalId) CheckIdentity(string? country, string? nationalId, IDictionary<string, string[]> errors)
+    {
+        var code = country?.Trim().ToUpperInvariant() ?? "";
+        if (code.Length == 0) errors["country"] = ["Required."];
+        else if (!Countries.IsEuropean(code)) errors["country"] = ["Must be an ISO 3166-1 alpha-2 code of a European country, e.g. HU."];
+
+        var id = Normalise(nationalId ?? "");
+        if (id.Length == 0) errors["nationalId"] = ["Required."];
+        else if (!errors.ContainsKey("country") && Check(code, id) is { } why) errors["nationalId"] = [why];
+        return (code, id);
+    }
+
     [GeneratedRegex(@"^\d{5,6}$")] private static partial Regex FiveOrSixDigits();
     [GeneratedRegex(@"^\d{6}$")] private static partial Regex SixDigits();
     [GeneratedRegex(@"^\d{9}$")] private static partial Regex NineDigits();
