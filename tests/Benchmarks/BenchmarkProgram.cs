@@ -55,6 +55,9 @@ internal static class BenchmarkProgram
             {
                 await nginx.StopAsync(TimeSpan.FromSeconds(5));
             }
+
+            // 4. Scale.
+            await ScaleBenchmark.RunAsync(app, report, stateDir);
         }
         finally
         {
