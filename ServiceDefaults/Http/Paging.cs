@@ -21,19 +21,29 @@ public sealed record PageQuery(int? Page, int? PageSize)
     }
 }
 
-public sealed record Page<T>(IReadOnlyList<T> Items, int PageNumber, int PageSize, long TotalCount)
+/// <summary>
+/// One page. <see cref="TotalCount"/> is exact up to <see cref="PagingExtensions.MaxCounted"/>; beyond that it says
+/// that many and <see cref="TotalCountCapped"/> is true ("10,000+"), so a broad query over a big table never pays for
+/// counting every match.
+/// </summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, int PageNumber, int PageSize, long TotalCount, bool TotalCountCapped = false)
 {
     public long TotalPages => TotalCount == 0 ? 0 : (TotalCount + PageSize - 1) / PageSize;
 }
 
 public static class PagingExtensions
 {
-    /// <summary>Pages an already ordered query. The order must be total (end with a unique key) for stable pages.</summary>
-    public static async Task<Page<TOut>> ToPageAsync<TIn, TOut>(this IOrderedQueryable<TIn> query, PageQuery page,
-        Func<TIn, TOut> map, CancellationToken cancellationToken)
+    public const int MaxCounted = 10_000;
+
+    /// <summary>
+    /// Pages a filtered query in the given order, which must be total (end with a unique key) for stable pages. The
+    /// count runs on the unordered filter and stops after <see cref="MaxCounted"/> + 1 rows.
+    /// </summary>
+    public static async Task<Page<TOut>> ToPageAsync<TIn, TOut>(this IQueryable<TIn> filtered, Func<IQueryable<TIn>, IOrderedQueryable<TIn>> order,
+        PageQuery page, Func<TIn, TOut> map, CancellationToken cancellationToken)
     {
-        var total = await query.LongCountAsync(cancellationToken);
-        var items = await query.Skip((page.PageNumber - 1) * page.Size).Take(page.Size).ToListAsync(cancellationToken);
-        return new Page<TOut>(items.Select(map).ToList(), page.PageNumber, page.Size, total);
+        var counted = await filtered.Take(MaxCounted + 1).LongCountAsync(cancellationToken);
+        var items = await order(filtered).Skip((page.PageNumber - 1) * page.Size).Take(page.Size).ToListAsync(cancellationToken);
+        return new Page<TOut>(items.Select(map).ToList(), page.PageNumber, page.Size, Math.Min(counted, MaxCounted), counted > MaxCounted);
     }
 }

@@ -30,6 +30,13 @@ public class PlatformTests
             // The seeded development admin, signed in through the gateway with PKCE, as the console recipe says.
             var admin = await new PersonaTokens(gatewayAddress, IdentityHost.AdminEmail, IdentityHost.SeedPassword).AdminTokenAsync();
             using var gateway = PersonaTokens.Authorized(new HttpClient { BaseAddress = gatewayAddress }, admin);
+            // The recipe the AppHost prints for people works, for every seeded role.
+            foreach (var email in new[] { "teacher@mensi.example", "coordinator@mensi.example", "ministry.hu@mensi.example" })
+            {
+                var tokens = await TokenScriptAsync(email, gatewayAddress);
+                Assert.Contains("\"access_token\"", tokens, StringComparison.Ordinal);
+                Assert.Contains("\"refresh_token\"", tokens, StringComparison.Ordinal);
+            }
             await using var ministry = await EventListener.StartAsync(app.Get<RabbitMqResource>("rabbitmq").ConnectionString, "mensi.registry.school-registered");
 
             var created = await gateway.PostAsJsonAsync("/api/v1/schools", new
@@ -84,6 +91,18 @@ public class PlatformTests
 
         Assert.All(pids, pid => Assert.False(Directory.Exists($"/proc/{pid}") && !IsZombie(pid), $"process {pid} is still running"));
         Assert.Empty(StateFolder.ProcessesNaming(stateRoot));
+    }
+
+    private static async Task<string> TokenScriptAsync(string email, Uri gateway)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo(Path.Combine(RepositoryRoot.Find(), "scripts", "token.sh")) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { email, "", gateway.ToString().TrimEnd('/') }) info.ArgumentList.Add(argument);
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var errors = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"scripts/token.sh {email} failed: {errors}");
+        return output;
     }
 
     private static bool IsZombie(int pid)

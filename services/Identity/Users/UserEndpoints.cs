@@ -38,7 +38,7 @@ public static class UserEndpoints
         var email = query.Email is null ? null : User.NormaliseEmail(query.Email);
         if (!string.IsNullOrEmpty(country)) users = users.Where(u => u.Country == country);
         if (!string.IsNullOrEmpty(email)) users = users.Where(u => u.Email == email);
-        return TypedResults.Ok(await users.OrderBy(u => u.Email).ThenBy(u => u.Id).ToPageAsync(paging, UserResponse.From, cancellationToken));
+        return TypedResults.Ok(await users.ToPageAsync(q => q.OrderBy(u => u.Email).ThenBy(u => u.Id), paging, UserResponse.From, cancellationToken));
     }
 
     internal static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> GetUser(

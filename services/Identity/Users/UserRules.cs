@@ -1,4 +1,3 @@
-using System.Net.Mail;
 using MenSI.ServiceDefaults;
 using MenSI.ServiceDefaults.Security;
 
@@ -7,7 +6,7 @@ namespace MenSI.Identity.Users;
 /// <summary>What makes a user valid: a reachable-looking email, a name, known roles, and the scope each role needs.</summary>
 public static class UserRules
 {
-    public const int MaxEmailLength = 254;
+    public const int MaxEmailLength = EmailAddresses.MaxLength;
     public const int MaxDisplayNameLength = 100;
     public const int MinPasswordLength = 12;
     public const int MaxPasswordLength = 128;
@@ -16,8 +15,7 @@ public static class UserRules
     {
         var value = email?.Trim() ?? "";
         if (value.Length == 0) errors["email"] = ["Required."];
-        else if (value.Length > MaxEmailLength || !MailAddress.TryCreate(value, out var address) || address.Address != value)
-            errors["email"] = ["Must be a single email address."];
+        else if (!EmailAddresses.IsValid(value)) errors["email"] = ["Must be a single email address."];
     }
 
     public static void CheckPassword(string? password, IDictionary<string, string[]> errors, bool required)

@@ -115,7 +115,7 @@ public static class ApplicationEndpoints
         var applications = db.SchoolApplications.AsNoTracking();
         if (code is not null) applications = applications.Where(a => a.Country == code);
         if (status is { } s) applications = applications.Where(a => a.Status == s);
-        return TypedResults.Ok(await applications.OrderBy(a => a.SubmittedAt).ThenBy(a => a.Id).ToPageAsync(paging, ApplicationResponse.Of, cancellationToken));
+        return TypedResults.Ok(await applications.ToPageAsync(q => q.OrderBy(a => a.SubmittedAt).ThenBy(a => a.Id), paging, ApplicationResponse.Of, cancellationToken));
     }
 
     internal static async Task<Results<Ok<ApplicationResponse>, ProblemHttpResult>> Get(

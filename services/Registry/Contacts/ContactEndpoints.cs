@@ -47,8 +47,8 @@ public static class ContactEndpoints
         var paging = new PageQuery(page, pageSize);
         paging.Validate(errors);
         if (errors.Count > 0) return Problems.Validation(errors);
-        return TypedResults.Ok(await db.ContactPersons.AsNoTracking().Where(c => c.SchoolId == id).OrderBy(c => c.Id)
-            .ToPageAsync(paging, ContactResponse.Of, cancellationToken));
+        return TypedResults.Ok(await db.ContactPersons.AsNoTracking().Where(c => c.SchoolId == id)
+            .ToPageAsync(q => q.OrderBy(c => c.Id), paging, ContactResponse.Of, cancellationToken));
     }
 
     internal static async Task<Results<Created<ContactResponse>, ValidationProblem, ProblemHttpResult>> Add(

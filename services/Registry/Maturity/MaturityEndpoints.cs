@@ -69,7 +69,7 @@ public static class MaturityEndpoints
         if (errors.Count > 0) return Problems.Validation(errors);
         if (!await db.Schools.AnyAsync(s => s.Id == id, cancellationToken)) return Problems.NotFound("School", id);
         return TypedResults.Ok(await db.SelfAssessments.AsNoTracking().Where(a => a.SchoolId == id)
-            .OrderBy(a => a.AssessedOn).ThenBy(a => a.Id).ToPageAsync(paging, SelfAssessmentResponse.Of, cancellationToken));
+            .ToPageAsync(q => q.OrderBy(a => a.AssessedOn).ThenBy(a => a.Id), paging, SelfAssessmentResponse.Of, cancellationToken));
     }
 
     internal static async Task<Results<Ok<MaturityProgress>, ProblemHttpResult>> Progress(Guid id, RegistryDbContext db, CancellationToken cancellationToken)

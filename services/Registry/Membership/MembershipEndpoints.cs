@@ -96,6 +96,6 @@ public static class MembershipEndpoints
         paging.Validate(errors);
         if (errors.Count > 0) return Problems.Validation(errors);
         return TypedResults.Ok(await db.SchoolChanges.AsNoTracking().Where(c => c.SchoolId == id)
-            .OrderByDescending(c => c.ChangedAt).ThenByDescending(c => c.Id).ToPageAsync(paging, SchoolChangeResponse.Of, cancellationToken));
+            .ToPageAsync(q => q.OrderByDescending(c => c.ChangedAt).ThenByDescending(c => c.Id), paging, SchoolChangeResponse.Of, cancellationToken));
     }
 }

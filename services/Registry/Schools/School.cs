@@ -167,6 +167,9 @@ internal sealed class SchoolConfiguration : IEntityTypeConfiguration<School>
         school.Property(s => s.Status).HasConversion<string>().HasMaxLength(16);
         school.HasIndex(s => new { s.Country, s.Status, s.NetworkRole });
         school.HasIndex(s => s.CreatedAt);
+        // The directory's default order, overall and within a country: pages are read off the index, not sorted.
+        school.HasIndex(s => new { s.Name, s.Id });
+        school.HasIndex(s => new { s.Country, s.Name, s.Id });
         school.Property(s => s.Version).IsConcurrencyToken();
         school.Property(s => s.SearchName).HasComputedColumnSql($"{SchoolSearch.KeyFunction}(name)", stored: true);
         // Trigram GIN: LIKE '%word%' on the search key is an index scan, not a table scan, even at 250,000 schools.

@@ -54,7 +54,7 @@ public static class SchoolEndpoints
         if (level is { } l) schools = schools.Where(s => s.EducationLevels.Contains(l));
         if (!string.IsNullOrWhiteSpace(query.Name)) schools = schools.WhereNameMatches(query.Name);
 
-        return TypedResults.Ok(await order!(schools, descending).ToPageAsync(paging, SchoolResponse.From, cancellationToken));
+        return TypedResults.Ok(await schools.ToPageAsync(q => order!(q, descending), paging, SchoolResponse.From, cancellationToken));
     }
 
     internal static async Task<Results<Ok<SchoolResponse>, ProblemHttpResult>> GetSchool(

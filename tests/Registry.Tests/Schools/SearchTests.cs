@@ -54,3 +54,26 @@ public class SearchTests(RegistryFixture registry) : IClassFixture<RegistryFixtu
         Assert.Contains("ix_schools_search_name", plan, StringComparison.Ordinal);
     }
 }
+
+/// <summary>Counting stops at 10,000: a broad query over a big directory does not pay for counting every match.</summary>
+public class CappedCountTests(RegistryFixture registry) : IClassFixture<RegistryFixture>
+{
+    [Fact]
+    public async Task Totals_beyond_ten_thousand_are_reported_as_capped_and_smaller_ones_exactly()
+    {
+        await registry.QueryAsync(db => db.Database.ExecuteSqlRawAsync("""
+            INSERT INTO schools (id, country, national_id_scheme, national_id, name, education_levels, languages, network_role, status, created_at, updated_at, version)
+            SELECT gen_random_uuid(), 'SK', 'national', 'CAP' || n, 'Stredná škola ' || n, ARRAY['Primary'], ARRAY['sk'], 'None', 'Applicant', now(), now(), 1
+            FROM generate_series(1, 10005) AS n
+            """));
+
+        var broad = await registry.Client.GetFromJsonAsync<JsonElement>("/api/v1/schools?country=SK&pageSize=5");
+        Assert.Equal(10_000, broad.GetProperty("totalCount").GetInt64());
+        Assert.True(broad.GetProperty("totalCountCapped").GetBoolean());
+        Assert.Equal(5, broad.GetProperty("items").GetArrayLength());
+
+        var narrow = await registry.Client.GetFromJsonAsync<JsonElement>("/api/v1/schools?country=SK&name=skola%201000&pageSize=5");
+        Assert.Equal(7, narrow.GetProperty("totalCount").GetInt64()); // 1000 and 10000 to 10005
+        Assert.False(narrow.GetProperty("totalCountCapped").GetBoolean());
+    }
+}

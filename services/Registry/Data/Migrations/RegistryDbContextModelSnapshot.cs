@@ -418,6 +418,12 @@ namespace MenSI.Registry.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_schools_country_national_id");
 
+                    b.HasIndex("Name", "Id")
+                        .HasDatabaseName("ix_schools_name_id");
+
+                    b.HasIndex("Country", "Name", "Id")
+                        .HasDatabaseName("ix_schools_country_name_id");
+
                     b.HasIndex("Country", "Status", "NetworkRole")
                         .HasDatabaseName("ix_schools_country_status_network_role");
 

@@ -1,0 +1,36 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace MenSI.Registry.Data.Migrations
+{
+    /// <inheritdoc />
+    public partial class DirectoryOrderIndexes : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateIndex(
+                name: "ix_schools_country_name_id",
+                table: "schools",
+                columns: new[] { "country", "name", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_schools_name_id",
+                table: "schools",
+                columns: new[] { "name", "id" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "ix_schools_country_name_id",
+                table: "schools");
+
+            migrationBuilder.DropIndex(
+                name: "ix_schools_name_id",
+                table: "schools");
+        }
+    }
+}
