@@ -112,6 +112,12 @@ internal sealed class Report
         }
 
         sb.AppendLine();
+        sb.AppendLine("Reading it: one client at a time is what a user waits for; 32 clients measure the machine's limit, where latency is");
+        sb.AppendLine("queueing behind two cores shared with PostgreSQL and wrk. Selective searches and filtered lists meet the target. A");
+        sb.AppendLine("word a third of all schools share (\"skola\": 83,000 matches) misses it: the first page in name order needs every");
+        sb.AppendLine("match found and sorted, and neither index helps an unselective word (the name index walks past the non-matching");
+        sb.AppendLine("names that sort first). Still to do: a cheaper first page for broad words.");
+        sb.AppendLine();
         sb.AppendLine("## Not measured yet");
         sb.AppendLine();
         sb.AppendLine("- 2. Event pipeline (HTTP write in one service to the effect in another, outbox and inbox on, against a bare MassTransit baseline): needs a second service consuming Registry's events; it comes with Clusters. The outbox drain above is its first half.");
