@@ -167,9 +167,11 @@ internal sealed class SchoolConfiguration : IEntityTypeConfiguration<School>
         school.Property(s => s.Status).HasConversion<string>().HasMaxLength(16);
         school.HasIndex(s => new { s.Country, s.Status, s.NetworkRole });
         school.HasIndex(s => s.CreatedAt);
-        // The directory's default order, overall and within a country: pages are read off the index, not sorted.
-        school.HasIndex(s => new { s.Name, s.Id });
-        school.HasIndex(s => new { s.Country, s.Name, s.Id });
+        // The directory's default order, overall and within a country: pages are read off the index, not sorted. The
+        // search key rides along, so a name search in name order filters index entries without touching the table
+        // (an index-only scan): a word a third of all schools share still finds its first page in milliseconds.
+        school.HasIndex(s => new { s.Name, s.Id }).IncludeProperties(s => s.SearchName);
+        school.HasIndex(s => new { s.Country, s.Name, s.Id }).IncludeProperties(s => s.SearchName);
         school.Property(s => s.Version).IsConcurrencyToken();
         school.Property(s => s.SearchName).HasComputedColumnSql($"{SchoolSearch.KeyFunction}(name)", stored: true);
         // Trigram GIN: LIKE '%word%' on the search key is an index scan, not a table scan, even at 250,000 schools.

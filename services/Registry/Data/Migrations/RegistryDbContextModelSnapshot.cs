@@ -421,8 +421,12 @@ namespace MenSI.Registry.Data.Migrations
                     b.HasIndex("Name", "Id")
                         .HasDatabaseName("ix_schools_name_id");
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Name", "Id"), new[] { "SearchName" });
+
                     b.HasIndex("Country", "Name", "Id")
                         .HasDatabaseName("ix_schools_country_name_id");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Country", "Name", "Id"), new[] { "SearchName" });
 
                     b.HasIndex("Country", "Status", "NetworkRole")
                         .HasDatabaseName("ix_schools_country_status_network_role");

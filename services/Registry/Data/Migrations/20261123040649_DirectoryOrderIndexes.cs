@@ -13,12 +13,14 @@ namespace MenSI.Registry.Data.Migrations
             migrationBuilder.CreateIndex(
                 name: "ix_schools_country_name_id",
                 table: "schools",
-                columns: new[] { "country", "name", "id" });
+                columns: new[] { "country", "name", "id" })
+                .Annotation("Npgsql:IndexInclude", new[] { "search_name" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_schools_name_id",
                 table: "schools",
-                columns: new[] { "name", "id" });
+                columns: new[] { "name", "id" })
+                .Annotation("Npgsql:IndexInclude", new[] { "search_name" });
         }
 
         /// <inheritdoc />

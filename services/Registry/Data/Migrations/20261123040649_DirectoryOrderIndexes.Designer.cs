@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace MenSI.Registry.Data.Migrations
 {
     [DbContext(typeof(RegistryDbContext))]
-    [Migration("20261123033730_DirectoryOrderIndexes")]
+    [Migration("20261123040649_DirectoryOrderIndexes")]
     partial class DirectoryOrderIndexes
     {
         /// <inheritdoc />
@@ -424,8 +424,12 @@ namespace MenSI.Registry.Data.Migrations
                     b.HasIndex("Name", "Id")
                         .HasDatabaseName("ix_schools_name_id");
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Name", "Id"), new[] { "SearchName" });
+
                     b.HasIndex("Country", "Name", "Id")
                         .HasDatabaseName("ix_schools_country_name_id");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Country", "Name", "Id"), new[] { "SearchName" });
 
                     b.HasIndex("Country", "Status", "NetworkRole")
                         .HasDatabaseName("ix_schools_country_status_network_role");
