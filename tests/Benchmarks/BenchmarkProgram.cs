@@ -16,16 +16,22 @@ internal static class BenchmarkProgram
 {
     private static readonly TimeSpan LoadDuration = TimeSpan.FromSeconds(10);
 
+    /// <param name="args"><c>--gateway-only</c>: benchmark 1 alone, printed and not written, for measuring one tuning change at a time.</param>
     private static async Task<int> Main(string[] args)
     {
+        var gatewayOnly = args.Contains("--gateway-only");
         var clock = Stopwatch.StartNew();
         var report = new Report();
         var stateDir = Path.Combine(Path.GetTempPath(), "mensi-bench-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
             // 3. Start-up: cold (fresh state folder: initdb, new broker node, migrations) then warm (same folder).
-            var cold = await StartAsync(stateDir, report, "cold");
-            await cold.DisposeAsync();
+            if (!gatewayOnly)
+            {
+                var cold = await StartAsync(stateDir, report, "cold");
+                await cold.DisposeAsync();
+            }
+
             await using var warm = await StartAsync(stateDir, report, "warm");
             var app = warm.Application;
             var registry = app.Get<ProjectResource>("registry");
@@ -57,6 +63,7 @@ internal static class BenchmarkProgram
             }
 
             // 4. Scale.
+            if (gatewayOnly) return 0;
             await ScaleBenchmark.RunAsync(app, report, stateDir);
         }
         finally
