@@ -13,6 +13,7 @@ public sealed record PageQuery(int? Page, int? PageSize)
 
     public int PageNumber => Page ?? 1;
     public int Size => PageSize ?? DefaultPageSize;
+    public int Skip => (PageNumber - 1) * Size;
 
     public void Validate(IDictionary<string, string[]> errors)
     {
@@ -42,8 +43,15 @@ public static class PagingExtensions
     public static async Task<Page<TOut>> ToPageAsync<TIn, TOut>(this IQueryable<TIn> filtered, Func<IQueryable<TIn>, IOrderedQueryable<TIn>> order,
         PageQuery page, Func<TIn, TOut> map, CancellationToken cancellationToken)
     {
+        var (total, capped) = await filtered.CountCappedAsync(cancellationToken);
+        var items = await order(filtered).Skip(page.Skip).Take(page.Size).ToListAsync(cancellationToken);
+        return new Page<TOut>(items.Select(map).ToList(), page.PageNumber, page.Size, total, capped);
+    }
+
+    /// <summary>The number of rows the filter matches, counting no further than <see cref="MaxCounted"/> + 1.</summary>
+    public static async Task<(long Total, bool Capped)> CountCappedAsync<T>(this IQueryable<T> filtered, CancellationToken cancellationToken)
+    {
         var counted = await filtered.Take(MaxCounted + 1).LongCountAsync(cancellationToken);
-        var items = await order(filtered).Skip((page.PageNumber - 1) * page.Size).Take(page.Size).ToListAsync(cancellationToken);
-        return new Page<TOut>(items.Select(map).ToList(), page.PageNumber, page.Size, Math.Min(counted, MaxCounted), counted > MaxCounted);
+        return (Math.Min(counted, MaxCounted), counted > MaxCounted);
     }
 }
