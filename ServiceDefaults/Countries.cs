@@ -12,5 +12,8 @@ public static class Countries
         "NO", "PL", "PT", "RO", "RS", "SE", "SI", "SK", "SM", "TR", "UA", "VA", "XK",
     };
 
+    /// <summary>The one message for a country that is not one of <see cref="European"/>.</summary>
+    public const string Invalid = "Must be an ISO 3166-1 alpha-2 code of a European country, e.g. HU.";
+
     public static bool IsEuropean(string? code) => code is not null && European.Contains(code);
 }

@@ -15,6 +15,14 @@ public sealed record PageQuery(int? Page, int? PageSize)
     public int Size => PageSize ?? DefaultPageSize;
     public int Skip => (PageNumber - 1) * Size;
 
+    /// <summary>For lists with no other parameters to check: the 400 problem to return, or null.</summary>
+    public Microsoft.AspNetCore.Http.HttpResults.ValidationProblem? Problem()
+    {
+        var errors = new Dictionary<string, string[]>();
+        Validate(errors);
+        return errors.Count == 0 ? null : Problems.Validation(errors);
+    }
+
     public void Validate(IDictionary<string, string[]> errors)
     {
         if (PageNumber < 1) errors["page"] = ["Must be 1 or more."];

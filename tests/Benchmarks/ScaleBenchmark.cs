@@ -109,32 +109,24 @@ internal static class ScaleBenchmark
         }
     }
 
-    private static async Task<bool> WaitForOutboxAsync(string connectionString, TimeSpan timeout)
+    private static Task<bool> WaitForOutboxAsync(string connectionString, TimeSpan timeout) =>
+        PollAsync(connectionString, "SELECT NOT EXISTS (SELECT 1 FROM outbox_messages WHERE sent_at IS NULL)", timeout);
+
+    private static Task<bool> WaitForAutovacuumAsync(string connectionString, TimeSpan timeout) =>
+        PollAsync(connectionString,
+            "SELECT last_autovacuum IS NOT NULL AND last_autoanalyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'schools'", timeout);
+
+    /// <summary>Asks <paramref name="sql"/> (a boolean) every second until it answers true or the time is up.</summary>
+    private static async Task<bool> PollAsync(string connectionString, string sql, TimeSpan timeout)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < timeout)
         {
-            await using var command = new NpgsqlCommand("SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL", connection);
-            if ((long)(await command.ExecuteScalarAsync())! == 0) return true;
-            await Task.Delay(1000);
-        }
-
-        return false;
-    }
-
-    private static async Task<bool> WaitForAutovacuumAsync(string connectionString, TimeSpan timeout)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
-        {
-            await using var command = new NpgsqlCommand(
-                "SELECT last_autovacuum IS NOT NULL AND last_autoanalyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'schools'", connection);
+            await using var command = new NpgsqlCommand(sql, connection);
             if (await command.ExecuteScalarAsync() is true) return true;
-            await Task.Delay(2000);
+            await Task.Delay(1000);
         }
 
         return false;

@@ -64,7 +64,7 @@ public sealed class GatewayFixture : IAsyncLifetime
     /// </summary>
     public HttpClient CreateClient(string? accessToken = null)
     {
-        var client = IdentityHost.Authorized(new HttpClient { BaseAddress = Address }, accessToken);
+        var client = PersonaTokens.Authorized(new HttpClient { BaseAddress = Address }, accessToken);
         client.DefaultRequestHeaders.Add("X-Forwarded-For", $"198.51.100.{Interlocked.Increment(ref _nextAddress)}");
         return client;
     }

@@ -41,7 +41,7 @@ public sealed class RegistryFixture : IAsyncLifetime
 
     /// <summary>A client calling as <paramref name="persona"/> (a real token from Identity), or anonymously when null.</summary>
     public async Task<HttpClient> ClientAsync(Persona? persona) =>
-        IdentityHost.Authorized(_host!.CreateClient(), persona is null ? null : await Identity.TokenForAsync(persona));
+        PersonaTokens.Authorized(_host!.CreateClient(), persona is null ? null : await Identity.TokenForAsync(persona));
 
     /// <summary>A fresh DbContext on the service's database, to look behind the API.</summary>
     public async Task<T> QueryAsync<T>(Func<RegistryDbContext, Task<T>> query)

@@ -45,10 +45,8 @@ public static partial class ClientEndpoints
     internal static async Task<Results<Ok<Page<MachineClientResponse>>, ValidationProblem>> ListClients(
         int? page, int? pageSize, IOpenIddictApplicationManager manager, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
         var paging = new PageQuery(page, pageSize);
-        paging.Validate(errors);
-        if (errors.Count > 0) return Problems.Validation(errors);
+        if (paging.Problem() is { } invalid) return invalid;
 
         var items = new List<MachineClientResponse>();
         await foreach (var application in manager.ListAsync(paging.Size, (paging.PageNumber - 1) * paging.Size, cancellationToken))
@@ -74,7 +72,7 @@ public static partial class ClientEndpoints
         var displayName = request.DisplayName?.Trim() ?? "";
         if (displayName.Length is 0 or > 100) errors["displayName"] = ["Required, at most 100 characters."];
         var country = request.Country?.Trim().ToUpperInvariant() ?? "";
-        if (!Countries.IsEuropean(country)) errors["country"] = ["Must be an ISO 3166-1 alpha-2 code of a European country, e.g. HU."];
+        if (!Countries.IsEuropean(country)) errors["country"] = [Countries.Invalid];
         if (errors.Count > 0) return Problems.Validation(errors);
 
         if (await manager.FindByClientIdAsync(clientId, cancellationToken) is not null)

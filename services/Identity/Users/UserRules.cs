@@ -46,7 +46,7 @@ public static class UserRules
         var isOfficer = distinctRoles.Contains(Roles.MinistryOfficer);
         if (isOfficer && code is null) errors["country"] = ["Required for a ministry officer: the country it acts for."];
         else if (!isOfficer && code is not null) errors["country"] = ["Only ministry officers act for a country."];
-        else if (code is not null && !Countries.IsEuropean(code)) errors["country"] = ["Must be an ISO 3166-1 alpha-2 code of a European country, e.g. HU."];
+        else if (code is not null && !Countries.IsEuropean(code)) errors["country"] = [Countries.Invalid];
 
         var isCoordinator = distinctRoles.Contains(Roles.SchoolCoordinator);
         if (isCoordinator && schoolId is null) errors["schoolId"] = ["Required for a school coordinator: the school it acts for."];

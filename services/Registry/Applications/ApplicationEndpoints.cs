@@ -107,7 +107,7 @@ public static class ApplicationEndpoints
         paging.Validate(errors);
         // A ministry officer's list is its own country's, asked for or not.
         var code = country?.Trim().ToUpperInvariant() is { Length: > 0 } asked ? asked : caller.IsNetworkAdmin ? null : caller.Country;
-        if (code is not null && !Countries.IsEuropean(code)) errors["country"] = ["Must be an ISO 3166-1 alpha-2 code of a European country."];
+        if (code is not null && !Countries.IsEuropean(code)) errors["country"] = [Countries.Invalid];
         if (errors.Count > 0) return Problems.Validation(errors);
         if (access.Check(caller, code is null ? caller.IsNetworkAdmin : caller.MayManageCountry(code), "list the applications of", code ?? "every country") is { } denied)
             return denied;

@@ -43,10 +43,8 @@ public static class ContactEndpoints
         Guid id, int? page, int? pageSize, Caller caller, ResourceAccess access, RegistryDbContext db, CancellationToken cancellationToken)
     {
         if (await CheckAsync(id, caller, access, db, "read", cancellationToken) is { } refused) return refused;
-        var errors = new Dictionary<string, string[]>();
         var paging = new PageQuery(page, pageSize);
-        paging.Validate(errors);
-        if (errors.Count > 0) return Problems.Validation(errors);
+        if (paging.Problem() is { } invalid) return invalid;
         return TypedResults.Ok(await db.ContactPersons.AsNoTracking().Where(c => c.SchoolId == id)
             .ToPageAsync(q => q.OrderBy(c => c.Id), paging, ContactResponse.Of, cancellationToken));
     }

@@ -63,10 +63,8 @@ public static class MaturityEndpoints
     internal static async Task<Results<Ok<Page<SelfAssessmentResponse>>, ValidationProblem, ProblemHttpResult>> History(
         Guid id, int? page, int? pageSize, RegistryDbContext db, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
         var paging = new PageQuery(page, pageSize);
-        paging.Validate(errors);
-        if (errors.Count > 0) return Problems.Validation(errors);
+        if (paging.Problem() is { } invalid) return invalid;
         if (!await db.Schools.AnyAsync(s => s.Id == id, cancellationToken)) return Problems.NotFound("School", id);
         return TypedResults.Ok(await db.SelfAssessments.AsNoTracking().Where(a => a.SchoolId == id)
             .ToPageAsync(q => q.OrderBy(a => a.AssessedOn).ThenBy(a => a.Id), paging, SelfAssessmentResponse.Of, cancellationToken));
@@ -90,7 +88,7 @@ public static class MaturityEndpoints
     {
         var code = country?.Trim().ToUpperInvariant();
         if (code is { Length: > 0 } && !Countries.IsEuropean(code))
-            return Problems.Validation(new Dictionary<string, string[]> { ["country"] = ["Must be an ISO 3166-1 alpha-2 code of a European country."] });
+            return Problems.Validation(new Dictionary<string, string[]> { ["country"] = [Countries.Invalid] });
 
         var rows = await db.Database.SqlQuery<AverageRow>($"""
             WITH latest AS (

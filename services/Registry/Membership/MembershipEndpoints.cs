@@ -92,9 +92,7 @@ public static class MembershipEndpoints
         if (school is null) return Problems.NotFound("School", id);
         if (access.Check(caller, caller.MayEditSchool(school.Id, school.Country), "read the history of", $"school {id}") is { } denied) return denied;
         var paging = new PageQuery(page, pageSize);
-        var errors = new Dictionary<string, string[]>();
-        paging.Validate(errors);
-        if (errors.Count > 0) return Problems.Validation(errors);
+        if (paging.Problem() is { } invalid) return invalid;
         return TypedResults.Ok(await db.SchoolChanges.AsNoTracking().Where(c => c.SchoolId == id)
             .ToPageAsync(q => q.OrderByDescending(c => c.ChangedAt).ThenByDescending(c => c.Id), paging, SchoolChangeResponse.Of, cancellationToken));
     }

@@ -40,7 +40,7 @@ public static class SchoolEndpoints
         var status = WireEnum.ParseFilter<SchoolStatus>(query.Status, "status", errors);
         var level = WireEnum.ParseFilter<EducationLevel>(query.Level, "level", errors);
         var country = query.Country?.Trim().ToUpperInvariant();
-        if (country is { Length: > 0 } && !Countries.IsEuropean(country)) errors["country"] = ["Must be an ISO 3166-1 alpha-2 code of a European country."];
+        if (country is { Length: > 0 } && !Countries.IsEuropean(country)) errors["country"] = [Countries.Invalid];
         if (query.Name is { Length: > 200 }) errors["name"] = ["Must be at most 200 characters."];
         var sort = query.Sort ?? "name";
         var descending = sort.StartsWith('-');

@@ -40,7 +40,7 @@ public static partial class NationalIds
     {
         var code = country?.Trim().ToUpperInvariant() ?? "";
         if (code.Length == 0) errors["country"] = ["Required."];
-        else if (!Countries.IsEuropean(code)) errors["country"] = ["Must be an ISO 3166-1 alpha-2 code of a European country, e.g. HU."];
+        else if (!Countries.IsEuropean(code)) errors["country"] = [Countries.Invalid];
 
         var id = Normalise(nationalId ?? "");
         if (id.Length == 0) errors["nationalId"] = ["Required."];

@@ -24,7 +24,7 @@ public class BrokerOutageTests
         try
         {
             await using var host = await RegistryFixture.StartHostAsync("outage", broker);
-            var client = IdentityHost.Authorized(host.CreateClient(), await (await IdentityHost.GetAsync()).TokenForAsync(Persona.NetworkAdmin));
+            var client = PersonaTokens.Authorized(host.CreateClient(), await (await IdentityHost.GetAsync()).TokenForAsync(Persona.NetworkAdmin));
             await client.WaitHealthyAsync();
             // A durable queue keeps what is published while this test is not listening.
             await (await EventListener.StartDurableAsync(broker.ConnectionString, "outage-probe", "mensi.registry.school-registered")).DisposeAsync();

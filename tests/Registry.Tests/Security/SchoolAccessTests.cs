@@ -87,7 +87,7 @@ public class SchoolAccessTests(RegistryFixture registry) : IClassFixture<Registr
             "wrongly-signed" => ForgedTokens.WronglySigned(),
             _ => ForgedTokens.Tampered(await identity.TokenForAsync(Persona.Teacher)),
         };
-        using var client = IdentityHost.Authorized(await registry.ClientAsync(null), token);
+        using var client = PersonaTokens.Authorized(await registry.ClientAsync(null), token);
 
         var response = await client.PostAsync(SchoolBodies.Valid());
 

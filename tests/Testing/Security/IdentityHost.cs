@@ -95,7 +95,5 @@ public sealed class IdentityHost
     public Task<(Guid Id, string Email, string Password)> CreateUserAsync(Persona persona) => _personas.CreateUserAsync(persona);
     public Task<string> AdminTokenAsync() => _personas.AdminTokenAsync();
 
-    public static HttpClient Authorized(HttpClient client, string? accessToken) => PersonaTokens.Authorized(client, accessToken);
-
     public override string ToString() => Address.ToString();
 }
