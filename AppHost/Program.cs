@@ -12,6 +12,7 @@ var issuer = $"http://localhost:{gatewayPort}/";
 var postgres = builder.AddPostgres("postgres");
 var identityDb = postgres.AddDatabase("identity-db");
 var registryDb = postgres.AddDatabase("registry-db");
+var clustersDb = postgres.AddDatabase("clusters-db");
 var redis = builder.AddRedis("redis");
 var rabbitmq = builder.AddRabbitMQ("rabbitmq");
 
@@ -27,11 +28,17 @@ var registry = builder.AddProject("registry", "services/Registry")
     .WithEnvironment("Authentication__Issuer", issuer)
     .WaitFor(registryDb).WaitFor(rabbitmq).WaitFor(redis);
 
+// Clusters learns about schools from the Registry's events only: it needs the broker, not the Registry.
+var clusters = builder.AddProject("clusters", "services/Clusters")
+    .WithReference(clustersDb).WithReference(rabbitmq).WithReference(redis).WithReference(identity)
+    .WithEnvironment("Authentication__Issuer", issuer)
+    .WaitFor(clustersDb).WaitFor(rabbitmq).WaitFor(redis);
+
 builder.AddProject("gateway", "gateway")
     .WithHttpPort(gatewayPort)
-    .WithReference(registry).WithReference(identity).WithReference(redis)
+    .WithReference(registry).WithReference(clusters).WithReference(identity).WithReference(redis)
     .WithEnvironment("Authentication__Issuer", issuer)
-    .WaitFor(registry).WaitFor(identity);
+    .WaitFor(registry).WaitFor(clusters).WaitFor(identity);
 
 builder.StartedNotes.Add(DevelopmentAccounts.Recipe(builder.RepositoryRoot, issuer));
 

@@ -33,7 +33,17 @@ public static class ProblemTypes
     public const string PayloadTooLarge = Root + "payload-too-large";
     public const string TooManyRequests = Root + "too-many-requests";
     public const string Internal = Root + "internal";
+
+    /// <summary>A domain rule the request would break, named in the type: <c>urn:mensi:problem:rule:max-mentees</c>.</summary>
+    public static string Rule(string rule) => Root + "rule:" + rule;
 }
+
+/// <summary>
+/// A domain rule a request would break: its stable kebab-case name (the problem type ends with it), what the client
+/// can do about it, and the status: 409 when the state of things forbids it, 422 when the request names something
+/// that cannot be used (an unknown school).
+/// </summary>
+public sealed record RuleViolation(string Rule, string Detail, int Status = StatusCodes.Status409Conflict);
 
 /// <summary>Typed results for every error an endpoint returns, so services never hand-roll a problem body.</summary>
 public static class Problems
@@ -56,6 +66,10 @@ public static class Problems
     public static ProblemHttpResult PreconditionRequired() =>
         Problem(StatusCodes.Status428PreconditionRequired, ProblemTypes.PreconditionRequired, "If-Match is required.",
             "Send the ETag of the version you read in an If-Match header, so that concurrent changes are not overwritten.");
+
+    public static ProblemHttpResult Broken(RuleViolation violation) =>
+        Problem(violation.Status, ProblemTypes.Rule(violation.Rule), "The request breaks a rule.", violation.Detail,
+            new Dictionary<string, object?> { ["rule"] = violation.Rule });
 
     public static ProblemHttpResult Forbidden(string detail) =>
         Problem(StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "Not allowed.", detail);

@@ -1,0 +1,40 @@
+using MenSI.Clusters.Clusters;
+using MenSI.ServiceDefaults.Http;
+using MenSI.ServiceDefaults.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace MenSI.Clusters.Schools;
+
+/// <param name="Name">Null until the Registry's registration or profile event has arrived.</param>
+/// <param name="LatestScores">The latest self-assessment's scores by SELFIE area.</param>
+public sealed record SchoolFactsResponse(
+    Guid SchoolId, string Country, string? Name, SchoolRole Role, SchoolStatus Status, int MembershipVersion,
+    DateOnly? FirstAssessedOn, decimal? FirstMaturity, DateOnly? LatestAssessedOn, decimal? LatestMaturity,
+    IReadOnlyDictionary<string, int> LatestScores, DateTimeOffset UpdatedAt)
+{
+    public static SchoolFactsResponse Of(SchoolSnapshot s) => new(
+        s.SchoolId, s.Country, s.Name, s.Role, s.Status, s.MembershipVersion, s.FirstAssessedOn, s.FirstMaturity, s.LatestAssessedOn,
+        s.LatestMaturity, s.LatestScores.Count == Selfie.Areas.Count ? Selfie.Areas.Zip(s.LatestScores).ToDictionary(p => p.First, p => p.Second) : [],
+        s.UpdatedAt);
+}
+
+/// <summary>
+/// What Clusters knows of a school, from the Registry's events: lets a front-end (and an operator) see whether a school's
+/// latest change has arrived before forming a cluster with it.
+/// </summary>
+public static class SchoolEndpoints
+{
+    public static void MapSchoolFactsEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet(ClusterEndpoints.Route + "/schools/{schoolId:guid}", GetSchoolFacts).WithTags("Schools").WithName("GetSchoolFacts")
+            .RequireAuthorization(Policies.Member);
+    }
+
+    internal static async Task<Results<Ok<SchoolFactsResponse>, ProblemHttpResult>> GetSchoolFacts(
+        Guid schoolId, ClustersDbContext db, CancellationToken cancellationToken)
+    {
+        var school = await db.SchoolSnapshots.AsNoTracking().FirstOrDefaultAsync(s => s.SchoolId == schoolId, cancellationToken);
+        return school is null ? Problems.NotFound("School", schoolId) : TypedResults.Ok(SchoolFactsResponse.Of(school));
+    }
+}
