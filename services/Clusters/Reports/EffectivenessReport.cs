@@ -53,6 +53,7 @@ public static class EffectivenessReport
         [ReportGrouping.Country] = ("c.country", "c.country"),
     };
 
+    /// <remarks>Columns are named in snake_case: the context's naming convention maps them to <see cref="ReportSums"/>.</remarks>
     public static async Task<IReadOnlyList<ReportSums>> SumAsync(ClustersDbContext db, ReportFilter filter, CancellationToken cancellationToken)
     {
         var (key, label) = Groupings[filter.GroupBy];
@@ -66,24 +67,24 @@ public static class EffectivenessReport
                 LEFT JOIN school_snapshots s ON s.school_id = m.school_id
                 WHERE m.role = 'Mentee' AND m.left_at IS NULL
                 GROUP BY m.cluster_id)
-            SELECT {{key}} AS "Key", {{label}} AS "Label", count(*)::int AS "Clusters",
-                   coalesce(sum(c.activity_count), 0)::bigint AS "Activities",
-                   coalesce(sum(c.participant_hours), 0) AS "ParticipantHours",
-                   coalesce(sum(c.staff_hours), 0) AS "StaffHours",
-                   coalesce(sum(c.cost_euro), 0) AS "CostEuro",
-                   coalesce(sum(me.schools), 0)::bigint AS "MenteeSchools",
-                   coalesce(sum(me.assessed), 0)::bigint AS "MenteesAssessed",
-                   coalesce(sum(me.change), 0) AS "MaturityChange"
+            SELECT {{key}} AS key, {{label}} AS label, count(*)::int AS clusters,
+                   coalesce(sum(c.activity_count), 0)::bigint AS activities,
+                   coalesce(sum(c.participant_hours), 0) AS participant_hours,
+                   coalesce(sum(c.staff_hours), 0) AS staff_hours,
+                   coalesce(sum(c.cost_euro), 0) AS cost_euro,
+                   coalesce(sum(me.schools), 0)::bigint AS mentee_schools,
+                   coalesce(sum(me.assessed), 0)::bigint AS mentees_assessed,
+                   coalesce(sum(me.change), 0) AS maturity_change
             FROM clusters c
             LEFT JOIN mentees me ON me.cluster_id = c.id
-            WHERE ({0}::text IS NULL OR c.country = {0}::text)
-              AND ({1}::text IS NULL OR c.approach = {1}::text)
-              AND ({2}::text IS NULL OR c.status = {2}::text)
+            WHERE (@country IS NULL OR c.country = @country)
+              AND (@approach IS NULL OR c.approach = @approach)
+              AND (@status IS NULL OR c.status = @status)
             GROUP BY {{key}}
             ORDER BY {{key}}
             """;
         var rows = await db.Database.SqlQueryRaw<ReportSums>(sql,
-                Parameter(filter.Country), Parameter(filter.Approach?.ToString()), Parameter(filter.Status?.ToString()))
+                Parameter("country", filter.Country), Parameter("approach", filter.Approach?.ToString()), Parameter("status", filter.Status?.ToString()))
             .ToListAsync(cancellationToken);
         // Enum values are stored by their C# names; the report speaks the API's names.
         return filter.GroupBy == ReportGrouping.Approach
@@ -91,7 +92,8 @@ public static class EffectivenessReport
             : rows;
     }
 
-    private static Npgsql.NpgsqlParameter Parameter(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text };
+    private static Npgsql.NpgsqlParameter Parameter(string name, string? value) =>
+        new(name, NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value };
 
     private static string WireName<T>(string stored) where T : struct, Enum => WireEnum.Name(Enum.Parse<T>(stored));
 }

@@ -57,7 +57,7 @@ public static class ReportEndpoints
         "menteeSchools", "costPerMenteeSchool", "menteesAssessed", "maturityChange", "averageMaturityChange", "effectPer1000Euro",
     ];
 
-    /// <summary>RFC 4180: a header, one line per row and the total last; numbers in invariant culture, empty where a ratio has no denominator.</summary>
+    /// <summary>RFC 4180: a header, one line per row and the total last; numbers in invariant culture without trailing zeros, empty where a ratio has no denominator.</summary>
     public static string ToCsv(ReportResponse report)
     {
         var csv = new StringBuilder().AppendJoin(',', Columns).Append("\r\n");
@@ -74,7 +74,13 @@ public static class ReportEndpoints
 
     private static string Field(object? value)
     {
-        var text = value switch { null => "", IFormattable f => f.ToString(null, CultureInfo.InvariantCulture), _ => value.ToString() ?? "" };
+        var text = value switch
+        {
+            null => "",
+            decimal d => d.ToString("0.####", CultureInfo.InvariantCulture), // 44, 11.36, -0.5: no scale noise from the arithmetic
+            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+            _ => value.ToString() ?? "",
+        };
         return text.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : text;
     }
 }
