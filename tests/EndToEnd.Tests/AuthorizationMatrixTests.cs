@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using MenSI.Hosting;
+using MenSI.Testing;
 using MenSI.Testing.Security;
 using Xunit;
 
@@ -19,6 +20,11 @@ public class AuthorizationMatrixTests(GraphFixture graph) : IClassFixture<GraphF
     private const int Ok = 200, Created = 201, NoContent = 204, Unauthorized = 401, Forbidden = 403;
     private static readonly int[] Everyone = [Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok];
     private static int[] AdminsOnly(int success) => [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, success];
+    private static int[] Members(int success) => [Unauthorized, success, success, success, success, success, success, success];
+    /// <summary>The ministry of HU (the officer and the HU machine client) and admins: who manages HU's clusters.</summary>
+    private static int[] HungarianMinistry(int success) => [Unauthorized, Forbidden, Forbidden, Forbidden, success, Forbidden, success, success];
+    /// <summary>Who works in this school's cluster: its managers and the coordinator of a member school.</summary>
+    private static int[] ClusterWorkers(int success) => [Unauthorized, Forbidden, success, Forbidden, success, Forbidden, success, success];
 
     private sealed record Row(string Method, string Path, int[] Expected, Func<Scenario, Task<HttpRequestMessage>> Request);
 
@@ -66,6 +72,30 @@ public class AuthorizationMatrixTests(GraphFixture graph) : IClassFixture<GraphF
             s => Get($"/api/v1/applications/{s.ThisApplication}")),
         new("POST", "/api/v1/applications/{id}/decision", [Unauthorized, Forbidden, Forbidden, Forbidden, Ok, Forbidden, Ok, Ok],
             async s => await Send(HttpMethod.Post, $"/api/v1/applications/{await s.FreshApplicationAsync()}/decision", new { decision = "rejected", reason = "Matrix" })),
+
+        new("GET", "/api/v1/clusters", Members(Ok), s => Get("/api/v1/clusters?country=HU")),
+        new("GET", "/api/v1/clusters/{id}", Members(Ok), s => Get($"/api/v1/clusters/{s.ThisCluster}")),
+        new("POST", "/api/v1/clusters", HungarianMinistry(Created), s => Send(HttpMethod.Post, "/api/v1/clusters", s.NewCluster())),
+        new("POST", "/api/v1/clusters/{id}/mentees", HungarianMinistry(Ok),
+            async s => await Send(HttpMethod.Post, $"/api/v1/clusters/{await s.FreshClusterAsync()}/mentees", new { schoolId = s.ThisMentee }, ifMatch: true)),
+        new("DELETE", "/api/v1/clusters/{id}/mentees/{schoolId}", HungarianMinistry(Ok),
+            async s => await Send(HttpMethod.Delete, $"/api/v1/clusters/{await s.FreshClusterAsync(s.ThisMentee)}/mentees/{s.ThisMentee}", null, ifMatch: true)),
+        new("POST", "/api/v1/clusters/{id}/activate", HungarianMinistry(Ok),
+            async s => await Send(HttpMethod.Post, $"/api/v1/clusters/{await s.FreshClusterAsync(s.NextFreeMentee())}/activate", null, ifMatch: true)),
+        new("POST", "/api/v1/clusters/{id}/complete", HungarianMinistry(Ok),
+            async s => await Send(HttpMethod.Post, $"/api/v1/clusters/{await s.FreshActiveClusterAsync()}/complete", null, ifMatch: true)),
+        new("POST", "/api/v1/clusters/{id}/dissolve", HungarianMinistry(Ok),
+            async s => await Send(HttpMethod.Post, $"/api/v1/clusters/{await s.FreshClusterAsync()}/dissolve", new { reason = "Matrix" }, ifMatch: true)),
+        new("GET", "/api/v1/clusters/{id}/activities", Members(Ok), s => Get($"/api/v1/clusters/{s.ThisCluster}/activities")),
+        new("POST", "/api/v1/clusters/{id}/activities", ClusterWorkers(Created), s => Send(HttpMethod.Post, $"/api/v1/clusters/{s.ThisCluster}/activities", s.NewActivity())),
+        new("GET", "/api/v1/clusters/{id}/plan", Members(Ok), s => Get($"/api/v1/clusters/{s.ThisCluster}/plan")),
+        new("POST", "/api/v1/clusters/{id}/plan/goals", ClusterWorkers(Created), s => Send(HttpMethod.Post, $"/api/v1/clusters/{s.ThisCluster}/plan/goals", s.NewGoal())),
+        new("PUT", "/api/v1/clusters/{id}/plan/goals/{goalId}", ClusterWorkers(Ok), s => Send(HttpMethod.Put, $"/api/v1/clusters/{s.ThisCluster}/plan/goals/{s.ThisGoal}", s.NewGoal())),
+        new("GET", "/api/v1/clusters/{id}/diary", Everyone, s => Get($"/api/v1/clusters/{s.ThisCluster}/diary")),
+        new("POST", "/api/v1/clusters/{id}/diary", ClusterWorkers(Created), s => Send(HttpMethod.Post, $"/api/v1/clusters/{s.ThisCluster}/diary",
+            new { writtenOn = Scenario.Today, title = "Matrix", body = "Matrix entry", visibility = "public" })),
+        new("GET", "/api/v1/clusters/reports/effectiveness", [Unauthorized, Forbidden, Forbidden, Forbidden, Ok, Ok, Ok, Ok], s => Get("/api/v1/clusters/reports/effectiveness")),
+        new("GET", "/api/v1/clusters/schools/{schoolId}", Members(Ok), s => Get($"/api/v1/clusters/schools/{s.ThisSchool}")),
 
         new("GET", "/api/v1/users", AdminsOnly(Ok), s => Get("/api/v1/users")),
         new("GET", "/api/v1/users/{id}", AdminsOnly(Ok), s => Get($"/api/v1/users/{s.SomeUser}")),
@@ -157,6 +187,12 @@ public class AuthorizationMatrixTests(GraphFixture graph) : IClassFixture<GraphF
         public Guid SomeUser { get; private set; }
         public Guid ThisContact { get; private set; }
         public Guid ThisApplication { get; private set; }
+        /// <summary>A forming HU cluster: <see cref="ThisSchool"/> mentors <see cref="ThisMentee"/>.</summary>
+        public Guid ThisCluster { get; private set; }
+        public Guid ThisMentee { get; private set; }
+        public Guid ThisGoal { get; private set; }
+        private readonly Queue<Guid> _freeMentees = new();
+        public static string Today => DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
         public static async Task<Scenario> CreateAsync(GraphFixture graph)
         {
@@ -168,6 +204,7 @@ public class AuthorizationMatrixTests(GraphFixture graph) : IClassFixture<GraphF
             scenario.SomeUser = Guid.Parse(await scenario.FreshUserAsync());
             scenario.ThisContact = Guid.Parse(await scenario.FreshContactAsync());
             scenario.ThisApplication = await scenario.FreshApplicationAsync();
+            await scenario.SetUpClustersAsync();
 
             using var tokens = new TokenClient(graph.Gateway);
             scenario.Tokens["anonymous"] = null;
@@ -180,6 +217,76 @@ public class AuthorizationMatrixTests(GraphFixture graph) : IClassFixture<GraphF
             scenario.Tokens["admin"] = admin;
             return scenario;
         }
+
+        /// <summary>
+        /// Schools made members in the Registry (ThisSchool the mentor, ThisMentee and a pool of mentees for activations,
+        /// each of which keeps its mentee busy), then a cluster once Clusters has their events.
+        /// </summary>
+        private async Task SetUpClustersAsync()
+        {
+            await MakeMemberAsync(ThisSchool, "mentor");
+            ThisMentee = await FreshHungarianSchoolAsync();
+            await MakeMemberAsync(ThisMentee, "mentee");
+            for (var i = 0; i < 18; i++)
+            {
+                var mentee = await FreshHungarianSchoolAsync();
+                await MakeMemberAsync(mentee, "mentee");
+                _freeMentees.Enqueue(mentee);
+            }
+
+            foreach (var school in _freeMentees.Append(ThisMentee).Append(ThisSchool))
+            {
+                await Eventually.UntilAsync(() => _admin.GetFromJsonAsync<JsonElement>($"/api/v1/clusters/schools/{school}"),
+                    f => f.GetProperty("status").GetString() == "active" && f.GetProperty("role").GetString() != "none", TimeSpan.FromSeconds(30));
+            }
+
+            ThisCluster = await FreshClusterAsync(ThisMentee);
+            ThisGoal = await CreateAsync($"/api/v1/clusters/{ThisCluster}/plan/goals", NewGoal(), "id");
+        }
+
+        private async Task MakeMemberAsync(Guid school, string role)
+        {
+            foreach (var (path, body) in new (string, object)[] { ("status", new { status = "active", reason = "Matrix" }), ("role", new { networkRole = role, reason = "Matrix" }) })
+            {
+                using var response = await _admin.SendAsync(await Send(HttpMethod.Post, $"/api/v1/schools/{school}/{path}", body, ifMatch: true));
+                if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"Setting {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            }
+        }
+
+        public object NewCluster() => new { name = "Matrix klaszter", mentorSchoolId = ThisSchool, approach = "top-down", initiation = "ministry", participation = "voluntary" };
+
+        /// <summary>A new forming cluster of ThisSchool, with <paramref name="mentee"/> when given.</summary>
+        public async Task<Guid> FreshClusterAsync(Guid? mentee = null)
+        {
+            var cluster = await CreateAsync("/api/v1/clusters", NewCluster(), "id");
+            if (mentee is { } school)
+            {
+                using var response = await _admin.SendAsync(await Send(HttpMethod.Post, $"/api/v1/clusters/{cluster}/mentees", new { schoolId = school }, ifMatch: true));
+                if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"Adding a mentee answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            }
+
+            return cluster;
+        }
+
+        public async Task<Guid> FreshActiveClusterAsync()
+        {
+            var cluster = await FreshClusterAsync(NextFreeMentee());
+            using var response = await _admin.SendAsync(await Send(HttpMethod.Post, $"/api/v1/clusters/{cluster}/activate", null, ifMatch: true));
+            if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"Activating answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            return cluster;
+        }
+
+        /// <summary>A mentee in no active cluster yet (activation makes it busy for good in this scenario).</summary>
+        public Guid NextFreeMentee() => _freeMentees.Dequeue();
+
+        public object NewActivity() => new
+        {
+            type = "workshop", mode = "online", heldOn = Today, durationHours = 1.5m,
+            participants = new[] { new { schoolId = ThisSchool, staff = 3 } },
+            costs = new { staffHours = 2m, travelEuro = 0m, substitutionEuro = 0m, materialsEuro = 10m, otherEuro = 0m },
+        };
+
+        public object NewGoal() => new { schoolId = ThisMentee, title = "Matrix goal", milestones = new[] { new { title = "First step", dueOn = "2027-01-31" } } };
 
         public object NewApplication() => new
         {

@@ -25,7 +25,7 @@ public sealed record ReportRow(
 {
     public static ReportRow Of(ReportSums s) => new(
         s.Key, s.Label, s.Clusters, s.Activities, s.ParticipantHours, s.StaffHours, s.CostEuro,
-        Ratio(s.CostEuro, s.ParticipantHours), s.MenteeSchools, Ratio(s.CostEuro, s.MenteeSchools), s.MenteesAssessed, Math.Round(s.MaturityChange, 4),
+        Ratio(s.CostEuro, s.ParticipantHours), s.MenteeSchools, Ratio(s.CostEuro, s.MenteeSchools), s.MenteesAssessed, Math.Round(s.MaturityChange, 4, MidpointRounding.AwayFromZero),
         Ratio(s.MaturityChange, s.MenteesAssessed, 4), Ratio(s.MaturityChange * 1000, s.CostEuro, 4));
 
     public static ReportRow Total(IReadOnlyCollection<ReportSums> rows) => Of(new ReportSums("total", "All clusters in the report",
@@ -33,7 +33,7 @@ public sealed record ReportRow(
         rows.Sum(r => r.CostEuro), rows.Sum(r => r.MenteeSchools), rows.Sum(r => r.MenteesAssessed), rows.Sum(r => r.MaturityChange)));
 
     private static decimal? Ratio(decimal numerator, decimal denominator, int decimals = 2) =>
-        denominator == 0 ? null : Math.Round(numerator / denominator, decimals);
+        denominator == 0 ? null : Math.Round(numerator / denominator, decimals, MidpointRounding.AwayFromZero);
 }
 
 public sealed record ReportFilter(ReportGrouping GroupBy, string? Country, Approach? Approach, ClusterStatus? Status);

@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MenSI.Testing;
+using MenSI.Testing.Security;
+using Xunit;
+
+namespace MenSI.EndToEnd.Tests;
+
+/// <summary>
+/// Schools decided on in the Registry become cluster members in Clusters through the broker only, end to end through
+/// the gateway with the whole graph running.
+/// </summary>
+public class ClusterFlowTests(GraphFixture graph) : IClassFixture<GraphFixture>
+{
+    private static int _nationalId = 400_000;
+    private static readonly TimeSpan EventsArrive = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Registry_decisions_reach_clusters_and_the_report_adds_up()
+    {
+        using var admin = graph.Client(await graph.Tokens.AdminTokenAsync());
+        var mentor = await RegisterAsync(admin, "Mentor Általános Iskola");
+        var mentee = await RegisterAsync(admin, "Mentee Általános Iskola");
+        var leaver = await RegisterAsync(admin, "Kilépő Általános Iskola");
+
+        // Clusters knows the mentor only as an applicant without a role: it refuses, naming the rule.
+        await Eventually.UntilAsync(() => admin.GetAsync($"/api/v1/clusters/schools/{mentor}"), r => r.IsSuccessStatusCode, EventsArrive);
+        await ProblemAssert.IsProblemAsync(await admin.PostAsJsonAsync("/api/v1/clusters", Cluster(mentor)), HttpStatusCode.Conflict,
+            "urn:mensi:problem:rule:mentor-must-be-active");
+
+        await MakeMemberAsync(admin, mentor, "mentor");
+        await MakeMemberAsync(admin, mentee, "mentee");
+        await MakeMemberAsync(admin, leaver, "mentee");
+        await AssessAsync(admin, mentee, "2025-05-10", 2);
+        await AssessAsync(admin, mentee, "2026-05-10", 3);
+
+        // Once the Registry's events have arrived, the same request forms the cluster.
+        using var formed = await Eventually.UntilAsync(() => admin.PostAsJsonAsync("/api/v1/clusters", Cluster(mentor)),
+            r => r.StatusCode == HttpStatusCode.Created, EventsArrive);
+        Assert.Equal(HttpStatusCode.Created, formed.StatusCode);
+        var cluster = (await formed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        foreach (var school in new[] { mentee, leaver })
+        {
+            using var joined = await Eventually.UntilAsync(() => admin.SendAsync(WithIfMatch(HttpMethod.Post, $"/api/v1/clusters/{cluster}/mentees", new { schoolId = school })),
+                r => r.IsSuccessStatusCode, EventsArrive);
+            Assert.Equal(HttpStatusCode.OK, joined.StatusCode);
+        }
+
+        // Withdrawn in the Registry: it leaves the forming cluster without anyone calling Clusters.
+        using var withdrawn = await admin.SendAsync(WithIfMatch(HttpMethod.Post, $"/api/v1/schools/{leaver}/status", new { status = "withdrawn", reason = "The school closes." }));
+        Assert.Equal(HttpStatusCode.OK, withdrawn.StatusCode);
+        var after = await Eventually.UntilAsync(() => admin.GetFromJsonAsync<JsonElement>($"/api/v1/clusters/{cluster}"),
+            c => c.GetProperty("members").EnumerateArray().Any(m => m.GetProperty("schoolId").GetGuid() == leaver && m.TryGetProperty("leftAt", out _)), EventsArrive);
+        Assert.Equal("school-withdrawn", after.GetProperty("members").EnumerateArray().Single(m => m.GetProperty("schoolId").GetGuid() == leaver).GetProperty("flag").GetString());
+
+        using var activated = await admin.SendAsync(WithIfMatch(HttpMethod.Post, $"/api/v1/clusters/{cluster}/activate", null));
+        Assert.Equal(HttpStatusCode.OK, activated.StatusCode);
+        using var coordinator = graph.Client(await graph.Tokens.TokenForAsync(Persona.Coordinator(mentee)));
+        using var logged = await coordinator.PostAsJsonAsync($"/api/v1/clusters/{cluster}/activities", new
+        {
+            type = "school-visit", mode = "on-site", heldOn = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            durationHours = 4m, participants = new[] { new { schoolId = mentor, staff = 2 }, new { schoolId = mentee, staff = 6 } },
+            costs = new { staffHours = 12m, travelEuro = 180m, substitutionEuro = 320m, materialsEuro = 0m, otherEuro = 0m },
+        });
+        Assert.Equal(HttpStatusCode.Created, logged.StatusCode);
+
+        // By hand: 8 staff x 4 h = 32 participant hours; 500 euro; one mentee whose mean SELFIE score went 2 -> 3.
+        using var ministry = graph.Client(await graph.Tokens.TokenForAsync(Persona.MinistryOfficer("HU")));
+        var report = await ministry.GetFromJsonAsync<JsonElement>("/api/v1/clusters/reports/effectiveness?groupBy=cluster");
+        var row = report.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("key").GetString() == cluster.ToString());
+        Assert.Equal((32m, 500m, 15.63m, 1L, 500m, 1L, 1m, 2m), (row.GetProperty("participantHours").GetDecimal(), row.GetProperty("costEuro").GetDecimal(),
+            row.GetProperty("costPerParticipantHour").GetDecimal(), row.GetProperty("menteeSchools").GetInt64(), row.GetProperty("costPerMenteeSchool").GetDecimal(),
+            row.GetProperty("menteesAssessed").GetInt64(), row.GetProperty("maturityChange").GetDecimal(), row.GetProperty("effectPer1000Euro").GetDecimal()));
+
+        // The public diary is readable without signing in, through the gateway's anonymous diary route.
+        using var anonymous = graph.Client();
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync($"/api/v1/clusters/{cluster}/diary")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/api/v1/clusters/{cluster}")).StatusCode);
+    }
+
+    private static object Cluster(Guid mentor) => new
+    {
+        name = "Pilis klaszter", mentorSchoolId = mentor, approach = "hybrid", initiation = "school", participation = "voluntary",
+        focusThemes = new[] { "personalised collaborative learning" },
+    };
+
+    private static async Task<Guid> RegisterAsync(HttpClient admin, string name)
+    {
+        using var response = await admin.PostAsJsonAsync("/api/v1/schools", new
+        {
+            country = "HU", nationalId = Interlocked.Increment(ref _nationalId).ToString(CultureInfo.InvariantCulture), name, educationLevels = new[] { "primary" },
+        });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
+    private static async Task MakeMemberAsync(HttpClient admin, Guid school, string role)
+    {
+        using var active = await admin.SendAsync(WithIfMatch(HttpMethod.Post, $"/api/v1/schools/{school}/status", new { status = "active", reason = "Accepted into the network." }));
+        Assert.Equal(HttpStatusCode.OK, active.StatusCode);
+        using var assigned = await admin.SendAsync(WithIfMatch(HttpMethod.Post, $"/api/v1/schools/{school}/role", new { networkRole = role, reason = "Chosen by the ministry." }));
+        Assert.Equal(HttpStatusCode.OK, assigned.StatusCode);
+    }
+
+    private static async Task AssessAsync(HttpClient admin, Guid school, string on, int each)
+    {
+        var areas = new[] { "leadership", "collaborationAndNetworking", "infrastructureAndEquipment", "continuingProfessionalDevelopment",
+            "pedagogySupportsAndResources", "pedagogyImplementationInTheClassroom", "assessmentPractices", "studentDigitalCompetence" };
+        using var response = await admin.PostAsJsonAsync($"/api/v1/schools/{school}/self-assessments", new { assessedOn = on, scores = areas.ToDictionary(a => a, _ => each) });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
+    private static HttpRequestMessage WithIfMatch(HttpMethod method, string path, object? body)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.TryAddWithoutValidation("If-Match", "*");
+        return request;
+    }
+}
