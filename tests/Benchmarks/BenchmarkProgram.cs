@@ -36,7 +36,8 @@ internal static class BenchmarkProgram
             var app = warm.Application;
             var registry = app.Get<ProjectResource>("registry");
             var gateway = app.Get<ProjectResource>("gateway");
-            report.Memory("idle", registry, gateway);
+            var clusters = app.Get<ProjectResource>("clusters");
+            report.Memory("idle", registry, clusters, gateway);
 
             // 1. The same requests three ways: at the Registry, through YARP, through nginx.
             var schoolId = await SeedAsync(gateway.HttpEndpoint, 500);
@@ -53,7 +54,7 @@ internal static class BenchmarkProgram
                         var result = await Wrk.RunAsync(target, scenario, root + path, LoadDuration);
                         Console.WriteLine($"{scenario,-28} {target,-8} {result.RequestsPerSecond,10:0} req/s  p50 {result.P50Ms,6:0.00} ms  p99 {result.P99Ms,7:0.00} ms  p99.9 {result.P999Ms,7:0.00} ms  errors {result.Errors}");
                         report.Load(result);
-                        if (target == "gateway") report.Memory($"under load ({scenario}, via gateway)", registry, gateway);
+                        if (target == "gateway") report.Memory($"under load ({scenario}, via gateway)", registry, clusters, gateway);
                     }
                 }
             }
@@ -62,9 +63,15 @@ internal static class BenchmarkProgram
                 await nginx.StopAsync(TimeSpan.FromSeconds(5));
             }
 
-            // 4. Scale.
             if (gatewayOnly) return 0;
+
+            // 2. Event pipeline, on a quiet platform (before the scale benchmark fills the databases).
+            report.Pipeline(await EventPipelineBenchmark.RunAsync(app));
+            report.Memory("after the event pipeline", registry, clusters, gateway);
+
+            // 4. Scale.
             await ScaleBenchmark.RunAsync(app, report, stateDir);
+            await ClustersReportBenchmark.RunAsync(app, report);
         }
         finally
         {

@@ -66,7 +66,12 @@ internal static class ScaleBenchmark
         var drained = await WaitForOutboxAsync(app.Get<PostgresDatabaseResource>("registry-db").ConnectionString, TimeSpan.FromMinutes(6));
         var drainSeconds = clock.Elapsed.TotalSeconds - imported.TotalSeconds;
         Console.WriteLine(drained ? Invariant($"outbox drained {drainSeconds:0.0} s after the import") : "outbox not drained within 6 min");
-        report.Import(Schools, imported, rssBefore, peak, drained ? TimeSpan.FromSeconds(drainSeconds) : null);
+        // The other half of the pipeline at volume: Clusters takes every school in through its inbox.
+        var consumed = await PollAsync(app.Get<PostgresDatabaseResource>("clusters-db").ConnectionString,
+            Invariant($"SELECT count(*) >= {Schools} FROM school_snapshots"), TimeSpan.FromMinutes(8));
+        var consumeSeconds = clock.Elapsed.TotalSeconds - imported.TotalSeconds;
+        Console.WriteLine(consumed ? Invariant($"clusters held all {Schools} schools {consumeSeconds:0.0} s after the import") : "clusters did not take every school in within 8 min");
+        report.Import(Schools, imported, rssBefore, peak, drained ? TimeSpan.FromSeconds(drainSeconds) : null, consumed ? TimeSpan.FromSeconds(consumeSeconds) : null);
 
         // Measure the steady state: PostgreSQL's autovacuum visits a freshly loaded table within a minute or two, and
         // only then can index-only scans skip the table (the visibility map) and plans use fresh statistics.

@@ -18,7 +18,9 @@ public static class Wrk
         end
         """;
 
-    public static async Task<LoadResult> RunAsync(string target, string scenario, string url, TimeSpan duration, int connections = 32, int threads = 2)
+    /// <param name="bearerToken">Sent as <c>Authorization: Bearer</c> on every request, for endpoints that need a caller.</param>
+    public static async Task<LoadResult> RunAsync(string target, string scenario, string url, TimeSpan duration, int connections = 32, int threads = 2,
+        string? bearerToken = null)
     {
         var script = Path.Combine(Path.GetTempPath(), "mensi-wrk.lua");
         await File.WriteAllTextAsync(script, Script);
@@ -27,6 +29,12 @@ public static class Wrk
                      "-d", $"{(int)duration.TotalSeconds}s", "--timeout", "5s", "-s", script, url })
         {
             info.ArgumentList.Add(a);
+        }
+
+        if (bearerToken is not null)
+        {
+            info.ArgumentList.Add("-H");
+            info.ArgumentList.Add($"Authorization: Bearer {bearerToken}");
         }
 
         string output;
