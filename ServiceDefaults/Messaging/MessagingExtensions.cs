@@ -25,6 +25,7 @@ public static class MessagingExtensions
         // A failing message is retried with exponential back-off, then moved to <queue>_error so it never blocks the queue.
         var retryLimit = builder.Configuration.GetValue("Messaging:RetryLimit", 5);
         var retryMin = builder.Configuration.GetValue("Messaging:RetryMinInterval", TimeSpan.FromMilliseconds(200));
+        var prefetch = builder.Configuration.GetValue("Messaging:PrefetchCount", 32);
 
         builder.Services.AddOptions<OutboxOptions>().BindConfiguration("Outbox");
         builder.Services.TryAddSingleton<OutboxSignal>();
@@ -47,6 +48,9 @@ public static class MessagingExtensions
             bus.UsingRabbitMq((context, rabbit) =>
             {
                 rabbit.Host(new Uri(connectionString));
+                // MassTransit's default (twice the cores: 4 here) leaves a consumer waiting on its database round trips;
+                // each message is its own short transaction, so more of them in flight is what lifts throughput.
+                rabbit.PrefetchCount = prefetch;
                 rabbit.MessageTopology.SetEntityNameFormatter(new MenSIEntityNameFormatter(rabbit.MessageTopology.EntityNameFormatter));
                 // Consumers bind to the concrete event's exchange; no exchange for the shared interface.
                 rabbit.Publish<IIntegrationEvent>(p => p.Exclude = true);

@@ -18,11 +18,11 @@ public static class ClustersServices
         builder.AddRedis("redis");
         builder.AddMessaging<ClustersDbContext>(bus =>
         {
-            bus.AddConsumer<SchoolRegisteredConsumer>();
-            bus.AddConsumer<SchoolProfileUpdatedConsumer>();
-            bus.AddConsumer<SchoolRoleAssignedConsumer>();
-            bus.AddConsumer<SchoolStatusChangedConsumer>();
-            bus.AddConsumer<DigitalMaturityAssessedConsumer>();
+            bus.AddConsumer<SchoolRegisteredConsumer>((_, c) => InboxBatch.Configure(c));
+            bus.AddConsumer<SchoolProfileUpdatedConsumer>((_, c) => InboxBatch.Configure(c));
+            bus.AddConsumer<SchoolRoleAssignedConsumer>((_, c) => InboxBatch.Configure(c));
+            bus.AddConsumer<SchoolStatusChangedConsumer>((_, c) => InboxBatch.Configure(c));
+            bus.AddConsumer<DigitalMaturityAssessedConsumer>((_, c) => InboxBatch.Configure(c));
         });
         builder.AddJwtAuthentication();
         builder.Services.AddOpenApi();

@@ -32,6 +32,8 @@ public static class RegistryServices
         app.MapContactEndpoints();
         app.MapImportEndpoints();
         app.MapApplicationEndpoints();
+        // Lets a consumer rebuild what it keeps of schools: see docs/clusters.md, "Rebuilding the snapshots".
+        app.MapOutboxReplay<RegistryDbContext>(SchoolEndpoints.Route + "/events/replay");
         return app;
     }
 }

@@ -114,6 +114,11 @@ public class AuthorizationMatrixTests(GraphFixture graph) : IClassFixture<GraphF
             s => Send(HttpMethod.Post, "/api/v1/clients", new { clientId = Scenario.UniqueClientId(), displayName = "Matrix", country = "PT" })),
         new("DELETE", "/api/v1/clients/{clientId}", AdminsOnly(NoContent),
             async s => await Send(HttpMethod.Delete, $"/api/v1/clients/{await s.FreshClientAsync()}", null)),
+
+        // Operations, last: the rebuild clears Clusters' school snapshots, which the rows above rely on.
+        new("POST", "/api/v1/schools/events/replay", AdminsOnly(Ok), s => Send(HttpMethod.Post, "/api/v1/schools/events/replay",
+            new { events = new[] { "mensi.registry.school-registered" }, since = DateTimeOffset.UtcNow.AddMinutes(1) })),
+        new("POST", "/api/v1/clusters/schools/rebuild", AdminsOnly(Ok), s => Send(HttpMethod.Post, "/api/v1/clusters/schools/rebuild", null)),
     ];
 
     [Fact]

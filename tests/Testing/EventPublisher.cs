@@ -14,6 +14,7 @@ public sealed class EventPublisher : IAsyncDisposable
 {
     private readonly IConnection _connection;
     private readonly IChannel _channel;
+    private readonly HashSet<string> _declared = [];
 
     private EventPublisher(IConnection connection, IChannel channel) => (_connection, _channel) = (connection, channel);
 
@@ -26,7 +27,7 @@ public sealed class EventPublisher : IAsyncDisposable
     public async Task PublishAsync(IIntegrationEvent integrationEvent)
     {
         var exchange = EventNames.ExchangeFor(integrationEvent.GetType());
-        await _channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
+        if (_declared.Add(exchange)) await _channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
         var body = JsonSerializer.SerializeToUtf8Bytes(integrationEvent, integrationEvent.GetType(), ServiceDefaultsExtensions.Json);
         var properties = new BasicProperties
         {

@@ -87,9 +87,13 @@ public static class ClusterRules
             ? $"The cluster is {Wire(cluster.Status)}; it cannot change any more."
             : $"A cluster cannot go from {Wire(cluster.Status)} to {Wire(to)}; from {Wire(cluster.Status)} it can go to {string.Join(" or ", Moves[cluster.Status].Select(Wire))}.");
 
-    /// <summary>What happens to a school of a cluster when the Registry suspends or withdraws it (or reinstates it).</summary>
-    public static SchoolReaction ReactionTo(Cluster cluster, ClusterMember member, SchoolStatus status)
+    /// <summary>
+    /// What happens to a school of a cluster when the Registry suspends or withdraws it (or reinstates it) at
+    /// <paramref name="changedAt"/>. A change from before the school joined is history (a late or replayed event): nothing.
+    /// </summary>
+    public static SchoolReaction ReactionTo(Cluster cluster, ClusterMember member, SchoolStatus status, DateTimeOffset changedAt)
     {
+        if (changedAt < member.JoinedAt) return SchoolReaction.Nothing;
         var flag = status switch
         {
             SchoolStatus.Suspended => MemberFlag.SchoolSuspended,

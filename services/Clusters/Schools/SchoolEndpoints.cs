@@ -1,5 +1,6 @@
 using MenSI.Clusters.Clusters;
 using MenSI.ServiceDefaults.Http;
+using MenSI.ServiceDefaults.Messaging;
 using MenSI.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -29,6 +30,32 @@ public static class SchoolEndpoints
     {
         app.MapGet(ClusterEndpoints.Route + "/schools/{schoolId:guid}", GetSchoolFacts).WithTags("Schools").WithName("GetSchoolFacts")
             .RequireAuthorization(Policies.Member);
+        app.MapPost(ClusterEndpoints.Route + "/schools/rebuild", Rebuild).WithTags("Schools").WithName("RebuildSchoolFacts")
+            .RequireAuthorization(Policies.NetworkAdmin);
+    }
+
+    /// <summary>The consumers whose inbox rows go with the snapshots: replayed events must be new to them again.</summary>
+    private static readonly string[] SnapshotConsumers =
+    [
+        nameof(SchoolRegisteredConsumer), nameof(SchoolProfileUpdatedConsumer), nameof(SchoolRoleAssignedConsumer),
+        nameof(SchoolStatusChangedConsumer), nameof(DigitalMaturityAssessedConsumer),
+    ];
+
+    public sealed record RebuildResponse(int SnapshotsCleared, int InboxEntriesCleared, string Next);
+
+    /// <summary>
+    /// Clears every school snapshot and the snapshot consumers' inbox in one transaction, so that the Registry's replay
+    /// (<c>POST /api/v1/schools/events/replay</c>) rebuilds them from the events. Clusters and their members stay.
+    /// </summary>
+    internal static async Task<Ok<RebuildResponse>> Rebuild(ClustersDbContext db, Caller caller, ILogger<SchoolFacts> logger, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var snapshots = await db.SchoolSnapshots.ExecuteDeleteAsync(cancellationToken);
+        var inbox = await db.Set<InboxMessage>().Where(m => SnapshotConsumers.Contains(m.Consumer)).ExecuteDeleteAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        logger.LogWarning("{Caller} cleared {Snapshots} school snapshots and {Inbox} inbox entries for a rebuild", caller, snapshots, inbox);
+        return TypedResults.Ok(new RebuildResponse(snapshots, inbox,
+            "Replay the Registry's school events: POST /api/v1/schools/events/replay with the five school events."));
     }
 
     internal static async Task<Results<Ok<SchoolFactsResponse>, ProblemHttpResult>> GetSchoolFacts(

@@ -5,66 +5,93 @@ using Microsoft.EntityFrameworkCore;
 
 namespace MenSI.Clusters.Schools;
 
-// One consumer per Registry event: each folds its event into the school's snapshot (SchoolFacts), in the inbox's
-// transaction, so a duplicate has no second effect and a stale one changes nothing.
+// One consumer per Registry event: each folds its events into the schools' snapshots (SchoolFacts), in the inbox's
+// transaction, a batch at a time (a 250,000-school import arrives as 250,000 events), so a duplicate has no second
+// effect and a stale one changes nothing.
 
 public sealed class SchoolRegisteredConsumer(ClustersDbContext db, SchoolFacts facts, ILogger<SchoolRegisteredConsumer> logger)
-    : InboxConsumer<SchoolRegistered, ClustersDbContext>(db, logger)
+    : InboxBatchConsumer<SchoolRegistered, ClustersDbContext>(db, logger)
 {
-    protected override async Task HandleAsync(SchoolRegistered e, CancellationToken cancellationToken)
+    protected override async Task HandleAsync(IReadOnlyList<SchoolRegistered> events, CancellationToken cancellationToken)
     {
-        var school = await facts.LockAsync(e.SchoolId, e.Country, cancellationToken);
-        school.ApplyProfile(e.Country, e.Name, e.Version, e.OccurredAt);
-        await facts.ApplyMembershipAsync(school, e.Country, e.NetworkRole, e.Status, e.Version, e.OccurredAt, cancellationToken);
+        var schools = await facts.LockAsync(events.Select(e => (e.SchoolId, e.Country)), cancellationToken);
+        foreach (var e in events)
+        {
+            schools[e.SchoolId].ApplyProfile(e.Country, e.Name, e.Version, e.OccurredAt);
+            await facts.ApplyMembershipAsync(schools[e.SchoolId], e.Country, e.NetworkRole, e.Status, e.Version, e.OccurredAt, cancellationToken);
+        }
     }
 }
 
 public sealed class SchoolProfileUpdatedConsumer(ClustersDbContext db, SchoolFacts facts, ILogger<SchoolProfileUpdatedConsumer> logger)
-    : InboxConsumer<SchoolProfileUpdated, ClustersDbContext>(db, logger)
+    : InboxBatchConsumer<SchoolProfileUpdated, ClustersDbContext>(db, logger)
 {
-    protected override async Task HandleAsync(SchoolProfileUpdated e, CancellationToken cancellationToken) =>
-        (await facts.LockAsync(e.SchoolId, e.Country, cancellationToken)).ApplyProfile(e.Country, e.Name, e.Version, e.OccurredAt);
+    protected override async Task HandleAsync(IReadOnlyList<SchoolProfileUpdated> events, CancellationToken cancellationToken)
+    {
+        var schools = await facts.LockAsync(events.Select(e => (e.SchoolId, e.Country)), cancellationToken);
+        foreach (var e in events) schools[e.SchoolId].ApplyProfile(e.Country, e.Name, e.Version, e.OccurredAt);
+    }
 }
 
 public sealed class SchoolRoleAssignedConsumer(ClustersDbContext db, SchoolFacts facts, ILogger<SchoolRoleAssignedConsumer> logger)
-    : InboxConsumer<SchoolRoleAssigned, ClustersDbContext>(db, logger)
+    : InboxBatchConsumer<SchoolRoleAssigned, ClustersDbContext>(db, logger)
 {
-    protected override async Task HandleAsync(SchoolRoleAssigned e, CancellationToken cancellationToken) =>
-        await facts.ApplyMembershipAsync(await facts.LockAsync(e.SchoolId, e.Country, cancellationToken),
-            e.Country, e.NetworkRole, e.Status, e.Version, e.OccurredAt, cancellationToken);
+    protected override async Task HandleAsync(IReadOnlyList<SchoolRoleAssigned> events, CancellationToken cancellationToken)
+    {
+        var schools = await facts.LockAsync(events.Select(e => (e.SchoolId, e.Country)), cancellationToken);
+        foreach (var e in events)
+        {
+            await facts.ApplyMembershipAsync(schools[e.SchoolId], e.Country, e.NetworkRole, e.Status, e.Version, e.OccurredAt, cancellationToken);
+        }
+    }
 }
 
 public sealed class SchoolStatusChangedConsumer(ClustersDbContext db, SchoolFacts facts, ILogger<SchoolStatusChangedConsumer> logger)
-    : InboxConsumer<SchoolStatusChanged, ClustersDbContext>(db, logger)
+    : InboxBatchConsumer<SchoolStatusChanged, ClustersDbContext>(db, logger)
 {
-    protected override async Task HandleAsync(SchoolStatusChanged e, CancellationToken cancellationToken) =>
-        await facts.ApplyMembershipAsync(await facts.LockAsync(e.SchoolId, e.Country, cancellationToken),
-            e.Country, e.NetworkRole, e.Status, e.Version, e.OccurredAt, cancellationToken);
+    protected override async Task HandleAsync(IReadOnlyList<SchoolStatusChanged> events, CancellationToken cancellationToken)
+    {
+        var schools = await facts.LockAsync(events.Select(e => (e.SchoolId, e.Country)), cancellationToken);
+        foreach (var e in events)
+        {
+            await facts.ApplyMembershipAsync(schools[e.SchoolId], e.Country, e.NetworkRole, e.Status, e.Version, e.OccurredAt, cancellationToken);
+        }
+    }
 }
 
 public sealed class DigitalMaturityAssessedConsumer(ClustersDbContext db, SchoolFacts facts, ILogger<DigitalMaturityAssessedConsumer> logger)
-    : InboxConsumer<DigitalMaturityAssessed, ClustersDbContext>(db, logger)
+    : InboxBatchConsumer<DigitalMaturityAssessed, ClustersDbContext>(db, logger)
 {
-    protected override async Task HandleAsync(DigitalMaturityAssessed e, CancellationToken cancellationToken) =>
-        (await facts.LockAsync(e.SchoolId, e.Country, cancellationToken)).ApplyAssessment(e.AssessmentId, e.AssessedOn, e.Scores, e.OccurredAt);
+    protected override async Task HandleAsync(IReadOnlyList<DigitalMaturityAssessed> events, CancellationToken cancellationToken)
+    {
+        var schools = await facts.LockAsync(events.Select(e => (e.SchoolId, e.Country)), cancellationToken);
+        foreach (var e in events) schools[e.SchoolId].ApplyAssessment(e.AssessmentId, e.AssessedOn, e.Scores, e.OccurredAt);
+    }
 }
 
 /// <summary>Loads a school's snapshot for an event and applies membership changes with their effect on clusters.</summary>
 public sealed partial class SchoolFacts(ClustersDbContext db, SchoolReactions reactions, ILogger<SchoolFacts> logger)
 {
     /// <summary>
-    /// The snapshot, locked for this transaction (events of one school in different queues are handled one after the
-    /// other, never interleaved: a lost update would let an older version win), or a new one. Two first events racing
-    /// to create it: one loses on the primary key and is retried, and then finds it.
+    /// The schools' snapshots, locked for this transaction (events of one school in different queues are handled one
+    /// after the other, never interleaved: a lost update would let an older version win), new ones for schools not seen
+    /// yet. Rows are locked in id order, so two batches never wait on each other in a cycle. Two first events racing to
+    /// create one school: one batch loses on the primary key and is retried, and then finds it.
     /// </summary>
-    public async Task<SchoolSnapshot> LockAsync(Guid schoolId, string country, CancellationToken cancellationToken)
+    public async Task<Dictionary<Guid, SchoolSnapshot>> LockAsync(IEnumerable<(Guid SchoolId, string Country)> schools, CancellationToken cancellationToken)
     {
-        var school = await db.SchoolSnapshots.FromSql($"SELECT * FROM school_snapshots WHERE school_id = {schoolId} FOR UPDATE")
-            .FirstOrDefaultAsync(cancellationToken);
-        if (school is not null) return school;
-        school = SchoolSnapshot.Empty(schoolId, country);
-        db.SchoolSnapshots.Add(school);
-        return school;
+        var countries = new Dictionary<Guid, string>();
+        foreach (var (id, country) in schools) countries.TryAdd(id, country);
+        var ids = countries.Keys.Order().ToArray();
+        var found = await db.SchoolSnapshots.FromSql($"SELECT * FROM school_snapshots WHERE school_id = ANY({ids}) ORDER BY school_id FOR UPDATE")
+            .ToDictionaryAsync(s => s.SchoolId, cancellationToken);
+        foreach (var id in ids.Where(id => !found.ContainsKey(id)))
+        {
+            found[id] = SchoolSnapshot.Empty(id, countries[id]);
+            db.SchoolSnapshots.Add(found[id]);
+        }
+
+        return found;
     }
 
     public async Task ApplyMembershipAsync(SchoolSnapshot school, string country, string role, string status, int version,
@@ -83,7 +110,7 @@ public sealed partial class SchoolFacts(ClustersDbContext db, SchoolReactions re
             return;
         }
 
-        if (before != parsedStatus) await reactions.ReactAsync(school.SchoolId, parsedStatus, cancellationToken);
+        if (before != parsedStatus) await reactions.ReactAsync(school.SchoolId, parsedStatus, at, cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ignored a stale event for school {SchoolId}: version {Version}, holding {Held}")]

@@ -10,7 +10,7 @@ namespace MenSI.Clusters.Schools;
 /// </summary>
 public sealed partial class SchoolReactions(ClustersDbContext db, TimeProvider clock, ILogger<SchoolReactions> logger)
 {
-    public async Task ReactAsync(Guid schoolId, SchoolStatus status, CancellationToken cancellationToken)
+    public async Task ReactAsync(Guid schoolId, SchoolStatus status, DateTimeOffset changedAt, CancellationToken cancellationToken)
     {
         var at = clock.GetUtcNow();
         var clusters = await db.Clusters.AsSplitQuery()
@@ -20,7 +20,7 @@ public sealed partial class SchoolReactions(ClustersDbContext db, TimeProvider c
         foreach (var cluster in clusters)
         {
             var member = cluster.CurrentMember(schoolId)!;
-            var reaction = ClusterRules.ReactionTo(cluster, member, status);
+            var reaction = ClusterRules.ReactionTo(cluster, member, status, changedAt);
             switch (reaction)
             {
                 case SchoolReaction.Leave:

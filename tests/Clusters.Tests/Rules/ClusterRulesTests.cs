@@ -167,7 +167,7 @@ public class ClusterRulesTests
     {
         var cluster = ClusterIn(status);
         var member = cluster.CurrentMembers.First(m => m.Role == role);
-        Assert.Equal(expected, ClusterRules.ReactionTo(cluster, member, schoolStatus));
+        Assert.Equal(expected, ClusterRules.ReactionTo(cluster, member, schoolStatus, Now));
     }
 
     [Fact]
@@ -176,9 +176,18 @@ public class ClusterRulesTests
         var cluster = ClusterIn(ClusterStatus.Active);
         var member = cluster.CurrentMentees.Single();
         cluster.Flag(member, MemberFlag.SchoolSuspended, Now);
-        Assert.Equal(SchoolReaction.Nothing, ClusterRules.ReactionTo(cluster, member, SchoolStatus.Suspended));
-        Assert.Equal(SchoolReaction.Flag, ClusterRules.ReactionTo(cluster, member, SchoolStatus.Withdrawn));
-        Assert.Equal(SchoolReaction.ClearFlag, ClusterRules.ReactionTo(cluster, member, SchoolStatus.Active));
+        Assert.Equal(SchoolReaction.Nothing, ClusterRules.ReactionTo(cluster, member, SchoolStatus.Suspended, Now));
+        Assert.Equal(SchoolReaction.Flag, ClusterRules.ReactionTo(cluster, member, SchoolStatus.Withdrawn, Now));
+        Assert.Equal(SchoolReaction.ClearFlag, ClusterRules.ReactionTo(cluster, member, SchoolStatus.Active, Now));
+    }
+
+    [Fact]
+    public void A_change_from_before_the_school_joined_is_history_not_a_reason_to_act()
+    {
+        var cluster = ClusterIn(ClusterStatus.Forming);
+        var member = cluster.CurrentMentees.Single();
+        Assert.Equal(SchoolReaction.Nothing, ClusterRules.ReactionTo(cluster, member, SchoolStatus.Withdrawn, member.JoinedAt.AddDays(-30)));
+        Assert.Equal(SchoolReaction.Leave, ClusterRules.ReactionTo(cluster, member, SchoolStatus.Withdrawn, member.JoinedAt));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MenSI.Contracts.Registry;
+using System.Net;
 using System.Net.Http.Json;
 using MenSI.ServiceDefaults.Messaging;
 using MenSI.Testing;
@@ -142,5 +143,34 @@ public class SchoolSnapshotTests(ClustersFixture clusters)
         await Eventually.UntilAsync(() => clusters.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/clusters/{active}"),
             c => c.GetProperty("flaggedSchools").GetArrayLength() == 0);
         Assert.Equal(["school-suspended", "none"], (await clusters.OutboxAsync("ClusterSchoolFlagged", active)).Select(e => e.GetProperty("flag").GetString()));
+    }
+
+    [Fact]
+    public async Task After_a_rebuild_the_replayed_events_fill_the_snapshots_again()
+    {
+        var id = Guid.CreateVersion7();
+        Contracts.IIntegrationEvent[] history =
+        [
+            new SchoolRegistered(Guid.CreateVersion7(), DateTimeOffset.UtcNow, id, "CZ", "red-izo", "600012345", "Základní škola Brno", "none", "applicant", 1),
+            new SchoolRoleAssigned(Guid.CreateVersion7(), DateTimeOffset.UtcNow, id, "CZ", "none", "mentee", "applicant", 2),
+            new SchoolStatusChanged(Guid.CreateVersion7(), DateTimeOffset.UtcNow, id, "CZ", "applicant", "active", "mentee", 3),
+        ];
+        foreach (var e in history) await clusters.PublishAsync(e);
+        await clusters.FactsAsync(id, f => f.GetProperty("membershipVersion").GetInt32() == 3 && f.TryGetProperty("name", out _));
+
+        using var response = await clusters.Admin.PostAsync("/api/v1/clusters/schools/rebuild", null);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("snapshotsCleared").GetInt32() >= 1);
+        Assert.Equal(HttpStatusCode.NotFound, (await clusters.Admin.GetAsync($"/api/v1/clusters/schools/{id}")).StatusCode);
+
+        // The Registry's replay sends the very same events (same ids): new to the cleared inbox, so they count again.
+        foreach (var e in history) await clusters.PublishAsync(e);
+        // Each event type has its own queue: wait for all three effects, not just the highest version.
+        var facts = await clusters.FactsAsync(id, f => f.GetProperty("membershipVersion").GetInt32() == 3 && f.TryGetProperty("name", out _));
+        Assert.Equal(("Základní škola Brno", "mentee", "active"),
+            (facts.GetProperty("name").GetString(), facts.GetProperty("role").GetString(), facts.GetProperty("status").GetString()));
+
+        using var teacher = await clusters.ClientAsync(MenSI.Testing.Security.Persona.Teacher);
+        Assert.Equal(HttpStatusCode.Forbidden, (await teacher.PostAsync("/api/v1/clusters/schools/rebuild", null)).StatusCode);
     }
 }
