@@ -119,18 +119,23 @@ public sealed class OutboxDispatcher<TDb>(
             .ToListAsync(cancellationToken);
         if (due.Count == 0) return 0;
 
+        // The whole batch is handed to the transport at once, in sequence order (one channel per exchange keeps that
+        // order on the wire), and the broker's confirms are awaited together: waiting for each confirm before the next
+        // publish held a busy machine to about 200 events/s.
+        var attempts = due.Select(row => (Row: row, Publish: PublishAsync(row, cancellationToken))).ToList();
         var published = 0;
-        foreach (var row in due)
+        foreach (var (row, publish) in attempts)
         {
             try
             {
-                await PublishAsync(row, cancellationToken);
+                await publish;
                 row.SentAt = DateTimeOffset.UtcNow;
                 row.LastError = null;
                 published++;
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
+                // Later rows of the batch may have gone out already; consumers order by the entities' versions, not arrival.
                 row.Attempts++;
                 row.LastError = e.Message.Length > 2000 ? e.Message[..2000] : e.Message;
                 var backoff = TimeSpan.FromMilliseconds(Math.Min(_options.MaxBackoff.TotalMilliseconds, 250 * Math.Pow(2, Math.Min(row.Attempts, 16))));
@@ -138,7 +143,6 @@ public sealed class OutboxDispatcher<TDb>(
                 OutboxMetrics.Failed.Add(1);
                 logger.LogWarning("Publishing {EventType} {EventId} failed (attempt {Attempts}), next try in {Backoff}: {Error}",
                     row.EventType, row.EventId, row.Attempts, backoff, e.Message);
-                break; // keep per-service order: later rows wait for this one
             }
         }
 
