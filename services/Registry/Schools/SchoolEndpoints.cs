@@ -31,7 +31,7 @@ public static class SchoolEndpoints
     };
 
     internal static async Task<Results<Ok<Page<SchoolResponse>>, ValidationProblem>> ListSchools(
-        [AsParameters] SchoolListQuery query, RegistryDbContext db, CancellationToken cancellationToken)
+        [AsParameters] SchoolListQuery query, RegistryDbContext db, IServiceScopeFactory scopes, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var paging = new PageQuery(query.Page, query.PageSize);
@@ -47,17 +47,26 @@ public static class SchoolEndpoints
         if (!Orders.TryGetValue(sort.TrimStart('-'), out var order)) errors["sort"] = [$"Must be one of: {string.Join(", ", Orders.Keys)}, optionally prefixed with '-'."];
         if (errors.Count > 0) return Problems.Validation(errors);
 
-        var schools = db.Schools.AsNoTracking();
-        if (country is { Length: > 0 }) schools = schools.Where(s => s.Country == country);
-        if (role is { } r) schools = schools.Where(s => s.NetworkRole == r);
-        if (status is { } st) schools = schools.Where(s => s.Status == st);
-        if (level is { } l) schools = schools.Where(s => s.EducationLevels.Contains(l));
-        if (!string.IsNullOrWhiteSpace(query.Name)) schools = schools.WhereNameMatches(query.Name);
+        IQueryable<School> Filtered(RegistryDbContext context)
+        {
+            var schools = context.Schools.AsNoTracking();
+            if (country is { Length: > 0 }) schools = schools.Where(s => s.Country == country);
+            if (role is { } r) schools = schools.Where(s => s.NetworkRole == r);
+            if (status is { } st) schools = schools.Where(s => s.Status == st);
+            if (level is { } l) schools = schools.Where(s => s.EducationLevels.Contains(l));
+            if (!string.IsNullOrWhiteSpace(query.Name)) schools = schools.WhereNameMatches(query.Name);
+            return schools;
+        }
 
+        // The count and the page's ids do not depend on each other: asked at once on two connections, the answer waits for
+        // the slower of the two, not for their sum (a word a third of all schools share: ~10 ms to count, ~25 ms to page).
         // The page's ids first, then its rows: in name order the index holds the search key too, so finding the ids is an
         // index-only scan that never reads the rows it skips (a common word skips many); only the 20 found are read.
-        var (total, capped) = await schools.CountCappedAsync(cancellationToken);
-        var ids = await order!(schools, descending).Skip(paging.Skip).Take(paging.Size).Select(s => s.Id).ToListAsync(cancellationToken);
+        await using var countScope = scopes.CreateAsyncScope();
+        var counting = Filtered(countScope.ServiceProvider.GetRequiredService<RegistryDbContext>()).CountCappedAsync(cancellationToken);
+        var finding = order!(Filtered(db), descending).Skip(paging.Skip).Take(paging.Size).Select(s => s.Id).ToListAsync(cancellationToken);
+        await Task.WhenAll(counting, finding);
+        var ((total, capped), ids) = (counting.Result, finding.Result);
         var rows = await db.Schools.AsNoTracking().Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, cancellationToken);
         var items = ids.Where(rows.ContainsKey).Select(id => SchoolResponse.From(rows[id])).ToList();
         return TypedResults.Ok(new Page<SchoolResponse>(items, paging.PageNumber, paging.Size, total, capped));
