@@ -107,9 +107,19 @@ public sealed class StateFolder
 
 public static class Ports
 {
-    /// <summary>A port that was free on 127.0.0.1 a moment ago.</summary>
+    // Below Linux's ephemeral range (32768-60999): the kernel never hands these to outgoing connections, which on a busy
+    // machine (tests open thousands) could take a port between the moment it is chosen and the moment its server binds it.
+    private const int FirstPort = 20_000, LastPort = 32_767;
+
+    /// <summary>A port that was free on 127.0.0.1 a moment ago, chosen at random below the ephemeral range.</summary>
     public static int Free()
     {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var port = Random.Shared.Next(FirstPort, LastPort + 1);
+            if (IsFree(port)) return port;
+        }
+
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
