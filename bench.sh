@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every benchmark (tests/Benchmarks) in Release through the AppHost's engine and rewrites docs/benchmarks.md.
-# Bounded: about 3 minutes here. Not part of CI.
+# Bounded: about 10 minutes here (15-minute timeout). Not part of CI.
 set -euo pipefail
 cd "$(dirname "$0")"
 export MSBUILDDISABLENODEREUSE=1 UseSharedCompilation=false DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
