@@ -17,11 +17,15 @@ public sealed class ClustersDbContext(DbContextOptions<ClustersDbContext> option
     public DbSet<Goal> Goals => Set<Goal>();
     public DbSet<DiaryEntry> DiaryEntries => Set<DiaryEntry>();
 
-    /// <summary>The active cluster (other than <paramref name="exceptCluster"/>) the school is a mentee of, if any.</summary>
-    public Task<Guid?> ActiveClusterOfMenteeAsync(Guid schoolId, Guid exceptCluster, CancellationToken cancellationToken) =>
+    /// <summary>A cluster with its members, read-only: what every endpoint working inside a cluster reads first.</summary>
+    public Task<Cluster?> ReadClusterAsync(Guid id, CancellationToken cancellationToken) =>
+        Clusters.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+
+    /// <summary>Which of these schools are mentees of an active cluster other than <paramref name="exceptCluster"/>, and of which.</summary>
+    public Task<Dictionary<Guid, Guid>> BusyMenteesAsync(IReadOnlyCollection<Guid> schoolIds, Guid exceptCluster, CancellationToken cancellationToken) =>
         ClusterMembers.AsNoTracking()
-            .Where(m => m.SchoolId == schoolId && m.InActiveCluster && m.Role == MemberRole.Mentee && m.ClusterId != exceptCluster)
-            .Select(m => (Guid?)m.ClusterId).FirstOrDefaultAsync(cancellationToken);
+            .Where(m => schoolIds.Contains(m.SchoolId) && m.InActiveCluster && m.Role == MemberRole.Mentee && m.ClusterId != exceptCluster)
+            .ToDictionaryAsync(m => m.SchoolId, m => m.ClusterId, cancellationToken);
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

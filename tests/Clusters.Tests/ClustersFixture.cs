@@ -112,12 +112,8 @@ public static class ClusterCalls
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
-    public static Task<HttpResponseMessage> ChangeAsync(this HttpClient client, HttpMethod method, string path, object? body = null, string ifMatch = "*")
-    {
-        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-        request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
-        return client.SendAsync(request);
-    }
+    public static Task<HttpResponseMessage> ChangeAsync(this HttpClient client, HttpMethod method, string path, object? body = null, string ifMatch = "*") =>
+        client.SendJsonAsync(method, path, body, ifMatch);
 
     public static async Task<JsonElement> OkAsync(this Task<HttpResponseMessage> call)
     {

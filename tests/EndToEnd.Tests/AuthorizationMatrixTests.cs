@@ -174,12 +174,8 @@ public class AuthorizationMatrixTests(GraphFixture graph) : IClassFixture<GraphF
 
     private static Task<HttpRequestMessage> Get(string path) => Send(HttpMethod.Get, path, null);
 
-    private static Task<HttpRequestMessage> Send(HttpMethod method, string path, object? body, bool ifMatch = false)
-    {
-        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-        if (method == HttpMethod.Put || ifMatch) request.Headers.TryAddWithoutValidation("If-Match", "*");
-        return Task.FromResult(request);
-    }
+    private static Task<HttpRequestMessage> Send(HttpMethod method, string path, object? body, bool ifMatch = false) =>
+        Task.FromResult(JsonRequests.Create(method, path, body, method == HttpMethod.Put || ifMatch ? "*" : null));
 
     /// <summary>The resources the rows act on, and a token for each caller.</summary>
     private sealed class Scenario
@@ -229,13 +225,13 @@ public class AuthorizationMatrixTests(GraphFixture graph) : IClassFixture<GraphF
         /// </summary>
         private async Task SetUpClustersAsync()
         {
-            await MakeMemberAsync(ThisSchool, "mentor");
+            await _admin.MakeMemberAsync(ThisSchool, "mentor");
             ThisMentee = await FreshHungarianSchoolAsync();
-            await MakeMemberAsync(ThisMentee, "mentee");
+            await _admin.MakeMemberAsync(ThisMentee, "mentee");
             for (var i = 0; i < 18; i++)
             {
                 var mentee = await FreshHungarianSchoolAsync();
-                await MakeMemberAsync(mentee, "mentee");
+                await _admin.MakeMemberAsync(mentee, "mentee");
                 _freeMentees.Enqueue(mentee);
             }
 
@@ -247,15 +243,6 @@ public class AuthorizationMatrixTests(GraphFixture graph) : IClassFixture<GraphF
 
             ThisCluster = await FreshClusterAsync(ThisMentee);
             ThisGoal = await CreateAsync($"/api/v1/clusters/{ThisCluster}/plan/goals", NewGoal(), "id");
-        }
-
-        private async Task MakeMemberAsync(Guid school, string role)
-        {
-            foreach (var (path, body) in new (string, object)[] { ("status", new { status = "active", reason = "Matrix" }), ("role", new { networkRole = role, reason = "Matrix" }) })
-            {
-                using var response = await _admin.SendAsync(await Send(HttpMethod.Post, $"/api/v1/schools/{school}/{path}", body, ifMatch: true));
-                if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"Setting {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-            }
         }
 
         public object NewCluster() => new { name = "Matrix klaszter", mentorSchoolId = ThisSchool, approach = "top-down", initiation = "ministry", participation = "voluntary" };

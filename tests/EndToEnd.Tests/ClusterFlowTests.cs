@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using MenSI.Contracts.Registry;
 using MenSI.Testing;
 using MenSI.Testing.Security;
 using Xunit;
@@ -30,9 +31,9 @@ public class ClusterFlowTests(GraphFixture graph) : IClassFixture<GraphFixture>
         await ProblemAssert.IsProblemAsync(await admin.PostAsJsonAsync("/api/v1/clusters", Cluster(mentor)), HttpStatusCode.Conflict,
             "urn:mensi:problem:rule:mentor-must-be-active");
 
-        await MakeMemberAsync(admin, mentor, "mentor");
-        await MakeMemberAsync(admin, mentee, "mentee");
-        await MakeMemberAsync(admin, leaver, "mentee");
+        await admin.MakeMemberAsync(mentor, "mentor");
+        await admin.MakeMemberAsync(mentee, "mentee");
+        await admin.MakeMemberAsync(leaver, "mentee");
         await AssessAsync(admin, mentee, "2025-05-10", 2);
         await AssessAsync(admin, mentee, "2026-05-10", 3);
 
@@ -43,19 +44,19 @@ public class ClusterFlowTests(GraphFixture graph) : IClassFixture<GraphFixture>
         var cluster = (await formed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         foreach (var school in new[] { mentee, leaver })
         {
-            using var joined = await Eventually.UntilAsync(() => admin.SendAsync(WithIfMatch(HttpMethod.Post, $"/api/v1/clusters/{cluster}/mentees", new { schoolId = school })),
+            using var joined = await Eventually.UntilAsync(() => admin.SendJsonAsync(HttpMethod.Post, $"/api/v1/clusters/{cluster}/mentees", new { schoolId = school }, "*"),
                 r => r.IsSuccessStatusCode, EventsArrive);
             Assert.Equal(HttpStatusCode.OK, joined.StatusCode);
         }
 
         // Withdrawn in the Registry: it leaves the forming cluster without anyone calling Clusters.
-        using var withdrawn = await admin.SendAsync(WithIfMatch(HttpMethod.Post, $"/api/v1/schools/{leaver}/status", new { status = "withdrawn", reason = "The school closes." }));
+        using var withdrawn = await admin.SendJsonAsync(HttpMethod.Post, $"/api/v1/schools/{leaver}/status", new { status = "withdrawn", reason = "The school closes." }, "*");
         Assert.Equal(HttpStatusCode.OK, withdrawn.StatusCode);
         var after = await Eventually.UntilAsync(() => admin.GetFromJsonAsync<JsonElement>($"/api/v1/clusters/{cluster}"),
             c => c.GetProperty("members").EnumerateArray().Any(m => m.GetProperty("schoolId").GetGuid() == leaver && m.TryGetProperty("leftAt", out _)), EventsArrive);
         Assert.Equal("school-withdrawn", after.GetProperty("members").EnumerateArray().Single(m => m.GetProperty("schoolId").GetGuid() == leaver).GetProperty("flag").GetString());
 
-        using var activated = await admin.SendAsync(WithIfMatch(HttpMethod.Post, $"/api/v1/clusters/{cluster}/activate", null));
+        using var activated = await admin.SendJsonAsync(HttpMethod.Post, $"/api/v1/clusters/{cluster}/activate", null, "*");
         Assert.Equal(HttpStatusCode.OK, activated.StatusCode);
         using var coordinator = graph.Client(await graph.Tokens.TokenForAsync(Persona.Coordinator(mentee)));
         using var logged = await coordinator.PostAsJsonAsync($"/api/v1/clusters/{cluster}/activities", new
@@ -96,26 +97,10 @@ public class ClusterFlowTests(GraphFixture graph) : IClassFixture<GraphFixture>
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
     }
 
-    private static async Task MakeMemberAsync(HttpClient admin, Guid school, string role)
-    {
-        using var active = await admin.SendAsync(WithIfMatch(HttpMethod.Post, $"/api/v1/schools/{school}/status", new { status = "active", reason = "Accepted into the network." }));
-        Assert.Equal(HttpStatusCode.OK, active.StatusCode);
-        using var assigned = await admin.SendAsync(WithIfMatch(HttpMethod.Post, $"/api/v1/schools/{school}/role", new { networkRole = role, reason = "Chosen by the ministry." }));
-        Assert.Equal(HttpStatusCode.OK, assigned.StatusCode);
-    }
-
     private static async Task AssessAsync(HttpClient admin, Guid school, string on, int each)
     {
-        var areas = new[] { "leadership", "collaborationAndNetworking", "infrastructureAndEquipment", "continuingProfessionalDevelopment",
-            "pedagogySupportsAndResources", "pedagogyImplementationInTheClassroom", "assessmentPractices", "studentDigitalCompetence" };
-        using var response = await admin.PostAsJsonAsync($"/api/v1/schools/{school}/self-assessments", new { assessedOn = on, scores = areas.ToDictionary(a => a, _ => each) });
+        using var response = await admin.PostAsJsonAsync($"/api/v1/schools/{school}/self-assessments",
+            new { assessedOn = on, scores = SelfieScores.Areas.ToDictionary(a => a, _ => each) });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-    }
-
-    private static HttpRequestMessage WithIfMatch(HttpMethod method, string path, object? body)
-    {
-        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-        request.Headers.TryAddWithoutValidation("If-Match", "*");
-        return request;
     }
 }

@@ -61,7 +61,7 @@ public static class ActivityEndpoints
     internal static async Task<Results<Created<ActivityResponse>, ValidationProblem, ProblemHttpResult>> LogActivity(
         Guid id, LogActivityRequest request, Caller caller, ResourceAccess access, ClustersDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var cluster = await db.Clusters.AsNoTracking().AsSplitQuery().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        var cluster = await db.ReadClusterAsync(id, cancellationToken);
         if (cluster is null) return Problems.NotFound("Cluster", id);
         if (access.Check(caller, cluster.MayWork(caller), "log an activity of", $"cluster {id}") is { } denied) return denied;
 

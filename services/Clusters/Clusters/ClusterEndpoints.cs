@@ -57,7 +57,7 @@ public static class ClusterEndpoints
     internal static async Task<Results<Ok<ClusterResponse>, ProblemHttpResult>> GetCluster(
         Guid id, ClustersDbContext db, HttpResponse response, CancellationToken cancellationToken)
     {
-        var cluster = await db.Clusters.AsNoTracking().AsSplitQuery().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        var cluster = await db.ReadClusterAsync(id, cancellationToken);
         if (cluster is null) return Problems.NotFound("Cluster", id);
         ETags.Set(response, cluster.Version);
         return TypedResults.Ok(ClusterResponse.Of(cluster));
@@ -91,8 +91,12 @@ public static class ClusterEndpoints
         {
             if (request.SchoolId is not { } schoolId || schoolId == Guid.Empty) return Invalid("schoolId", "Required: the Registry's id of the mentee school.");
             var school = await db.SchoolSnapshots.AsNoTracking().FirstOrDefaultAsync(s => s.SchoolId == schoolId, cancellationToken);
-            var busy = await db.ActiveClusterOfMenteeAsync(schoolId, cluster.Id, cancellationToken);
-            if (ClusterRules.WhyNotMentee(cluster, school, busy, options.Value.MaxMentees) is { } broken) return Problems.Broken(broken);
+            var busy = await db.BusyMenteesAsync([schoolId], cluster.Id, cancellationToken);
+            if (ClusterRules.WhyNotMentee(cluster, school, busy.TryGetValue(schoolId, out var other) ? other : null, options.Value.MaxMentees) is { } broken)
+            {
+                return Problems.Broken(broken);
+            }
+
             db.AddIntegrationEvent(cluster.AddMentee(schoolId, school!.Country, change.Now));
             return null;
         }, cancellationToken);
@@ -112,9 +116,7 @@ public static class ClusterEndpoints
         {
             var schoolIds = cluster.CurrentMembers.Select(m => m.SchoolId).ToList();
             var snapshots = await db.SchoolSnapshots.AsNoTracking().Where(s => schoolIds.Contains(s.SchoolId)).ToDictionaryAsync(s => s.SchoolId, cancellationToken);
-            var busy = await db.ClusterMembers.AsNoTracking()
-                .Where(m => schoolIds.Contains(m.SchoolId) && m.InActiveCluster && m.Role == MemberRole.Mentee && m.ClusterId != cluster.Id)
-                .ToDictionaryAsync(m => m.SchoolId, m => m.ClusterId, cancellationToken);
+            var busy = await db.BusyMenteesAsync(schoolIds, cluster.Id, cancellationToken);
             if (ClusterRules.WhyNotActivate(cluster, snapshots, busy) is { } broken) return Problems.Broken(broken);
             db.AddIntegrationEvent(cluster.Activate(change.Now));
             return null;
@@ -157,7 +159,7 @@ public static class ClusterEndpoints
         {
             var context = http.HttpContext!;
             var caller = Caller.From(context.User);
-            var cluster = await db.Clusters.AsSplitQuery().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+            var cluster = await db.Clusters.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
             if (cluster is null) return Problems.NotFound("Cluster", id);
             if (access.Check(caller, cluster.MayManage(caller), action, $"cluster {id}") is { } denied) return denied;
             if (ETags.CheckIfMatch(context.Request, cluster.Version) is { } precondition) return precondition;

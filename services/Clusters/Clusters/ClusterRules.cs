@@ -94,12 +94,7 @@ public static class ClusterRules
     public static SchoolReaction ReactionTo(Cluster cluster, ClusterMember member, SchoolStatus status, DateTimeOffset changedAt)
     {
         if (changedAt < member.JoinedAt) return SchoolReaction.Nothing;
-        var flag = status switch
-        {
-            SchoolStatus.Suspended => MemberFlag.SchoolSuspended,
-            SchoolStatus.Withdrawn => MemberFlag.SchoolWithdrawn,
-            _ => MemberFlag.None,
-        };
+        var flag = FlagFor(status);
         if (flag == MemberFlag.None) return member.Flag is MemberFlag.SchoolSuspended or MemberFlag.SchoolWithdrawn ? SchoolReaction.ClearFlag : SchoolReaction.Nothing;
         // A forming cluster lets the mentee go (it has not started); an active one keeps its work and asks its coordinators.
         // The mentor cannot leave: its cluster is flagged until someone reinstates, replaces or dissolves.

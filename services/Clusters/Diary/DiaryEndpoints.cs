@@ -36,7 +36,7 @@ public static class DiaryEndpoints
     {
         var paging = new PageQuery(page, pageSize);
         if (paging.Problem() is { } invalid) return invalid;
-        var cluster = await db.Clusters.AsNoTracking().AsSplitQuery().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        var cluster = await db.ReadClusterAsync(id, cancellationToken);
         if (cluster is null) return Problems.NotFound("Cluster", id);
 
         var entries = db.DiaryEntries.AsNoTracking().Where(e => e.ClusterId == id);
@@ -47,7 +47,7 @@ public static class DiaryEndpoints
     internal static async Task<Results<Created<DiaryEntryResponse>, ValidationProblem, ProblemHttpResult>> WriteEntry(
         Guid id, DiaryEntryRequest request, Caller caller, ResourceAccess access, ClustersDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var cluster = await db.Clusters.AsNoTracking().AsSplitQuery().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        var cluster = await db.ReadClusterAsync(id, cancellationToken);
         if (cluster is null) return Problems.NotFound("Cluster", id);
         if (access.Check(caller, cluster.MayWork(caller), "write in the diary of", $"cluster {id}") is { } denied) return denied;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 using MenSI.Clusters.Clusters;
-using MenSI.Clusters.Schools;
+using MenSI.Contracts.Registry;
 using MenSI.ServiceDefaults.Http;
 using MenSI.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -27,7 +27,7 @@ public sealed record GoalRequest(Guid? SchoolId, string? Title, string? Descript
         var title = Title?.Trim();
         if (string.IsNullOrEmpty(title) || title.Length > PlanRules.MaxTitleLength) errors["title"] = [$"Required, at most {PlanRules.MaxTitleLength} characters."];
         if (Description is { Length: > PlanRules.MaxDescriptionLength }) errors["description"] = [$"Must be at most {PlanRules.MaxDescriptionLength} characters."];
-        if (SelfieArea is not null && !Selfie.Areas.Contains(SelfieArea)) errors["selfieArea"] = [$"Must be one of: {string.Join(", ", Selfie.Areas)}."];
+        if (SelfieArea is not null && !SelfieScores.Areas.Contains(SelfieArea)) errors["selfieArea"] = [$"Must be one of: {string.Join(", ", SelfieScores.Areas)}."];
         if (PairedWithSchoolId is { } paired && paired == SchoolId) errors["pairedWithSchoolId"] = ["Must be another school of the cluster."];
         var milestones = Milestones ?? [];
         if (milestones.Count > PlanRules.MaxMilestones) errors["milestones"] = [$"At most {PlanRules.MaxMilestones} milestones."];
@@ -76,7 +76,7 @@ public static class PlanEndpoints
     internal static async Task<Results<Created<GoalResponse>, ValidationProblem, ProblemHttpResult>> AddGoal(
         Guid id, GoalRequest request, Caller caller, ResourceAccess access, ClustersDbContext db, TimeProvider clock, HttpResponse response, CancellationToken cancellationToken)
     {
-        var cluster = await db.Clusters.AsNoTracking().AsSplitQuery().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        var cluster = await db.ReadClusterAsync(id, cancellationToken);
         if (cluster is null) return Problems.NotFound("Cluster", id);
         if (access.Check(caller, cluster.MayWork(caller), "plan the work of", $"cluster {id}") is { } denied) return denied;
         var errors = new Dictionary<string, string[]>();
@@ -95,7 +95,7 @@ public static class PlanEndpoints
         Guid id, Guid goalId, GoalRequest request, Caller caller, ResourceAccess access, ClustersDbContext db, TimeProvider clock,
         HttpRequest httpRequest, HttpResponse response, CancellationToken cancellationToken)
     {
-        var cluster = await db.Clusters.AsNoTracking().AsSplitQuery().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        var cluster = await db.ReadClusterAsync(id, cancellationToken);
         var goal = cluster is null ? null : await db.Goals.FirstOrDefaultAsync(g => g.Id == goalId && g.ClusterId == id, cancellationToken);
         if (cluster is null || goal is null) return Problems.NotFound("Goal", goalId);
         if (access.Check(caller, cluster.MayWork(caller), "plan the work of", $"cluster {id}") is { } denied) return denied;

@@ -1,4 +1,5 @@
 using MenSI.Clusters.Clusters;
+using MenSI.Contracts.Registry;
 using MenSI.ServiceDefaults.Http;
 using MenSI.ServiceDefaults.Messaging;
 using MenSI.ServiceDefaults.Security;
@@ -16,7 +17,7 @@ public sealed record SchoolFactsResponse(
 {
     public static SchoolFactsResponse Of(SchoolSnapshot s) => new(
         s.SchoolId, s.Country, s.Name, s.Role, s.Status, s.MembershipVersion, s.FirstAssessedOn, s.FirstMaturity, s.LatestAssessedOn,
-        s.LatestMaturity, s.LatestScores.Count == Selfie.Areas.Count ? Selfie.Areas.Zip(s.LatestScores).ToDictionary(p => p.First, p => p.Second) : [],
+        s.LatestMaturity, s.LatestScores.Count == SelfieScores.Areas.Count ? SelfieScores.Areas.Zip(s.LatestScores).ToDictionary(p => p.First, p => p.Second) : [],
         s.UpdatedAt);
 }
 

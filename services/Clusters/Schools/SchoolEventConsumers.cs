@@ -12,73 +12,70 @@ namespace MenSI.Clusters.Schools;
 public sealed class SchoolRegisteredConsumer(ClustersDbContext db, SchoolFacts facts, ILogger<SchoolRegisteredConsumer> logger)
     : InboxBatchConsumer<SchoolRegistered, ClustersDbContext>(db, logger)
 {
-    protected override async Task HandleAsync(IReadOnlyList<SchoolRegistered> events, CancellationToken cancellationToken)
-    {
-        var schools = await facts.LockAsync(events.Select(e => (e.SchoolId, e.Country)), cancellationToken);
-        foreach (var e in events)
+    protected override Task HandleAsync(IReadOnlyList<SchoolRegistered> events, CancellationToken cancellationToken) =>
+        facts.FoldAsync(events, e => (e.SchoolId, e.Country), (school, e) =>
         {
-            schools[e.SchoolId].ApplyProfile(e.Country, e.Name, e.Version, e.OccurredAt);
-            await facts.ApplyMembershipAsync(schools[e.SchoolId], e.Country, e.NetworkRole, e.Status, e.Version, e.OccurredAt, cancellationToken);
-        }
-    }
+            school.ApplyProfile(e.Country, e.Name, e.Version, e.OccurredAt);
+            return facts.ApplyMembershipAsync(school, e.Country, e.NetworkRole, e.Status, e.Version, e.OccurredAt, cancellationToken);
+        }, cancellationToken);
 }
 
 public sealed class SchoolProfileUpdatedConsumer(ClustersDbContext db, SchoolFacts facts, ILogger<SchoolProfileUpdatedConsumer> logger)
     : InboxBatchConsumer<SchoolProfileUpdated, ClustersDbContext>(db, logger)
 {
-    protected override async Task HandleAsync(IReadOnlyList<SchoolProfileUpdated> events, CancellationToken cancellationToken)
-    {
-        var schools = await facts.LockAsync(events.Select(e => (e.SchoolId, e.Country)), cancellationToken);
-        foreach (var e in events) schools[e.SchoolId].ApplyProfile(e.Country, e.Name, e.Version, e.OccurredAt);
-    }
+    protected override Task HandleAsync(IReadOnlyList<SchoolProfileUpdated> events, CancellationToken cancellationToken) =>
+        facts.FoldAsync(events, e => (e.SchoolId, e.Country), (school, e) =>
+        {
+            school.ApplyProfile(e.Country, e.Name, e.Version, e.OccurredAt);
+            return Task.CompletedTask;
+        }, cancellationToken);
 }
 
 public sealed class SchoolRoleAssignedConsumer(ClustersDbContext db, SchoolFacts facts, ILogger<SchoolRoleAssignedConsumer> logger)
     : InboxBatchConsumer<SchoolRoleAssigned, ClustersDbContext>(db, logger)
 {
-    protected override async Task HandleAsync(IReadOnlyList<SchoolRoleAssigned> events, CancellationToken cancellationToken)
-    {
-        var schools = await facts.LockAsync(events.Select(e => (e.SchoolId, e.Country)), cancellationToken);
-        foreach (var e in events)
-        {
-            await facts.ApplyMembershipAsync(schools[e.SchoolId], e.Country, e.NetworkRole, e.Status, e.Version, e.OccurredAt, cancellationToken);
-        }
-    }
+    protected override Task HandleAsync(IReadOnlyList<SchoolRoleAssigned> events, CancellationToken cancellationToken) =>
+        facts.FoldAsync(events, e => (e.SchoolId, e.Country), (school, e) =>
+            facts.ApplyMembershipAsync(school, e.Country, e.NetworkRole, e.Status, e.Version, e.OccurredAt, cancellationToken), cancellationToken);
 }
 
 public sealed class SchoolStatusChangedConsumer(ClustersDbContext db, SchoolFacts facts, ILogger<SchoolStatusChangedConsumer> logger)
     : InboxBatchConsumer<SchoolStatusChanged, ClustersDbContext>(db, logger)
 {
-    protected override async Task HandleAsync(IReadOnlyList<SchoolStatusChanged> events, CancellationToken cancellationToken)
-    {
-        var schools = await facts.LockAsync(events.Select(e => (e.SchoolId, e.Country)), cancellationToken);
-        foreach (var e in events)
-        {
-            await facts.ApplyMembershipAsync(schools[e.SchoolId], e.Country, e.NetworkRole, e.Status, e.Version, e.OccurredAt, cancellationToken);
-        }
-    }
+    protected override Task HandleAsync(IReadOnlyList<SchoolStatusChanged> events, CancellationToken cancellationToken) =>
+        facts.FoldAsync(events, e => (e.SchoolId, e.Country), (school, e) =>
+            facts.ApplyMembershipAsync(school, e.Country, e.NetworkRole, e.Status, e.Version, e.OccurredAt, cancellationToken), cancellationToken);
 }
 
 public sealed class DigitalMaturityAssessedConsumer(ClustersDbContext db, SchoolFacts facts, ILogger<DigitalMaturityAssessedConsumer> logger)
     : InboxBatchConsumer<DigitalMaturityAssessed, ClustersDbContext>(db, logger)
 {
-    protected override async Task HandleAsync(IReadOnlyList<DigitalMaturityAssessed> events, CancellationToken cancellationToken)
-    {
-        var schools = await facts.LockAsync(events.Select(e => (e.SchoolId, e.Country)), cancellationToken);
-        foreach (var e in events) schools[e.SchoolId].ApplyAssessment(e.AssessmentId, e.AssessedOn, e.Scores, e.OccurredAt);
-    }
+    protected override Task HandleAsync(IReadOnlyList<DigitalMaturityAssessed> events, CancellationToken cancellationToken) =>
+        facts.FoldAsync(events, e => (e.SchoolId, e.Country), (school, e) =>
+        {
+            school.ApplyAssessment(e.AssessmentId, e.AssessedOn, e.Scores, e.OccurredAt);
+            return Task.CompletedTask;
+        }, cancellationToken);
 }
 
-/// <summary>Loads a school's snapshot for an event and applies membership changes with their effect on clusters.</summary>
+/// <summary>Folds a batch of events into the schools' snapshots, and membership changes into their clusters.</summary>
 public sealed partial class SchoolFacts(ClustersDbContext db, SchoolReactions reactions, ILogger<SchoolFacts> logger)
 {
+    /// <summary>Locks the snapshots of the events' schools (<paramref name="school"/> names each event's), then applies each event in arrival order.</summary>
+    public async Task FoldAsync<TEvent>(IReadOnlyList<TEvent> events, Func<TEvent, (Guid SchoolId, string Country)> school,
+        Func<SchoolSnapshot, TEvent, Task> apply, CancellationToken cancellationToken)
+    {
+        var snapshots = await LockAsync(events.Select(school), cancellationToken);
+        foreach (var e in events) await apply(snapshots[school(e).SchoolId], e);
+    }
+
     /// <summary>
     /// The schools' snapshots, locked for this transaction (events of one school in different queues are handled one
     /// after the other, never interleaved: a lost update would let an older version win), new ones for schools not seen
     /// yet. Rows are locked in id order, so two batches never wait on each other in a cycle. Two first events racing to
     /// create one school: one batch loses on the primary key and is retried, and then finds it.
     /// </summary>
-    public async Task<Dictionary<Guid, SchoolSnapshot>> LockAsync(IEnumerable<(Guid SchoolId, string Country)> schools, CancellationToken cancellationToken)
+    private async Task<Dictionary<Guid, SchoolSnapshot>> LockAsync(IEnumerable<(Guid SchoolId, string Country)> schools, CancellationToken cancellationToken)
     {
         var countries = new Dictionary<Guid, string>();
         foreach (var (id, country) in schools) countries.TryAdd(id, country);

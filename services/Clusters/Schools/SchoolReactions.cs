@@ -13,7 +13,7 @@ public sealed partial class SchoolReactions(ClustersDbContext db, TimeProvider c
     public async Task ReactAsync(Guid schoolId, SchoolStatus status, DateTimeOffset changedAt, CancellationToken cancellationToken)
     {
         var at = clock.GetUtcNow();
-        var clusters = await db.Clusters.AsSplitQuery()
+        var clusters = await db.Clusters
             .Where(c => (c.Status == ClusterStatus.Forming || c.Status == ClusterStatus.Active)
                         && c.Members.Any(m => m.SchoolId == schoolId && m.LeftAt == null))
             .ToListAsync(cancellationToken);

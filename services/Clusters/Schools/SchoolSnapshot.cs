@@ -34,7 +34,7 @@ public sealed class SchoolSnapshot
     public Guid? LatestAssessmentId { get; private set; }
     public DateOnly? LatestAssessedOn { get; private set; }
     public decimal? LatestMaturity { get; private set; }
-    /// <summary>The latest assessment's eight scores, in <see cref="Selfie.Areas"/> order.</summary>
+    /// <summary>The latest assessment's eight scores, in <see cref="SelfieScores.Areas"/> order.</summary>
     public List<int> LatestScores { get; private set; } = [];
     public DateTimeOffset UpdatedAt { get; private set; }
 
@@ -63,7 +63,7 @@ public sealed class SchoolSnapshot
     /// </summary>
     public void ApplyAssessment(Guid assessmentId, DateOnly assessedOn, SelfieScores scores, DateTimeOffset at)
     {
-        var mean = Selfie.Mean(scores);
+        var mean = Math.Round(scores.Values().Sum() / 8m, 4);
         if (FirstAssessmentId is null || (assessedOn, assessmentId).CompareTo((FirstAssessedOn!.Value, FirstAssessmentId.Value)) < 0)
         {
             (FirstAssessmentId, FirstAssessedOn, FirstMaturity) = (assessmentId, assessedOn, mean);
@@ -71,29 +71,11 @@ public sealed class SchoolSnapshot
 
         if (LatestAssessmentId is null || (assessedOn, assessmentId).CompareTo((LatestAssessedOn!.Value, LatestAssessmentId.Value)) > 0)
         {
-            (LatestAssessmentId, LatestAssessedOn, LatestMaturity, LatestScores) = (assessmentId, assessedOn, mean, Selfie.InOrder(scores));
+            (LatestAssessmentId, LatestAssessedOn, LatestMaturity, LatestScores) = (assessmentId, assessedOn, mean, [.. scores.Values()]);
         }
 
         UpdatedAt = at;
     }
-}
-
-/// <summary>The eight SELFIE areas as Clusters stores and reports them.</summary>
-public static class Selfie
-{
-    public static readonly IReadOnlyList<string> Areas =
-    [
-        "leadership", "collaborationAndNetworking", "infrastructureAndEquipment", "continuingProfessionalDevelopment",
-        "pedagogySupportsAndResources", "pedagogyImplementationInTheClassroom", "assessmentPractices", "studentDigitalCompetence",
-    ];
-
-    public static List<int> InOrder(SelfieScores s) =>
-    [
-        s.Leadership, s.CollaborationAndNetworking, s.InfrastructureAndEquipment, s.ContinuingProfessionalDevelopment,
-        s.PedagogySupportsAndResources, s.PedagogyImplementationInTheClassroom, s.AssessmentPractices, s.StudentDigitalCompetence,
-    ];
-
-    public static decimal Mean(SelfieScores scores) => Math.Round(InOrder(scores).Sum() / 8m, 4);
 }
 
 internal sealed class SchoolSnapshotConfiguration : IEntityTypeConfiguration<SchoolSnapshot>

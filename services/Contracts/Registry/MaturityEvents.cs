@@ -11,7 +11,22 @@ public sealed record SelfieScores(
     int PedagogySupportsAndResources,
     int PedagogyImplementationInTheClassroom,
     int AssessmentPractices,
-    int StudentDigitalCompetence);
+    int StudentDigitalCompetence)
+{
+    /// <summary>The areas by their wire (JSON) names, in the order of <see cref="Values"/>.</summary>
+    public static readonly IReadOnlyList<string> Areas =
+    [
+        "leadership", "collaborationAndNetworking", "infrastructureAndEquipment", "continuingProfessionalDevelopment",
+        "pedagogySupportsAndResources", "pedagogyImplementationInTheClassroom", "assessmentPractices", "studentDigitalCompetence",
+    ];
+
+    /// <summary>The eight scores in <see cref="Areas"/> order.</summary>
+    public IReadOnlyList<int> Values() =>
+    [
+        Leadership, CollaborationAndNetworking, InfrastructureAndEquipment, ContinuingProfessionalDevelopment,
+        PedagogySupportsAndResources, PedagogyImplementationInTheClassroom, AssessmentPractices, StudentDigitalCompetence,
+    ];
+}
 
 /// <summary>
 /// A school submitted a digital-maturity self-assessment. Exchange <c>mensi.registry.digital-maturity-assessed</c>.

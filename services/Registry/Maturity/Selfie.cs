@@ -2,20 +2,12 @@ using MenSI.Contracts.Registry;
 
 namespace MenSI.Registry.Maturity;
 
-/// <summary>The eight SELFIE areas by their wire names, and the arithmetic on scores.</summary>
+/// <summary>The arithmetic on SELFIE scores, and parsing them from a request (the areas are the contract's).</summary>
 public static class Selfie
 {
-    public static readonly IReadOnlyList<string> Areas =
-    [
-        "leadership", "collaborationAndNetworking", "infrastructureAndEquipment", "continuingProfessionalDevelopment",
-        "pedagogySupportsAndResources", "pedagogyImplementationInTheClassroom", "assessmentPractices", "studentDigitalCompetence",
-    ];
+    public static IReadOnlyList<string> Areas => SelfieScores.Areas;
 
-    public static IReadOnlyList<int> Values(SelfieScores s) =>
-    [
-        s.Leadership, s.CollaborationAndNetworking, s.InfrastructureAndEquipment, s.ContinuingProfessionalDevelopment,
-        s.PedagogySupportsAndResources, s.PedagogyImplementationInTheClassroom, s.AssessmentPractices, s.StudentDigitalCompetence,
-    ];
+    public static IReadOnlyList<int> Values(SelfieScores s) => s.Values();
 
     public static double Mean(SelfieScores scores) => Math.Round(Values(scores).Average(), 3);
 

@@ -16,12 +16,8 @@ public class MembershipApiTests(RegistryFixture registry) : IClassFixture<Regist
         return ((await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid(), created.Headers.ETag!.Tag);
     }
 
-    private static async Task<HttpResponseMessage> MoveAsync(HttpClient client, Guid id, string what, object body, string? etag)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/schools/{id}/{what}") { Content = JsonContent.Create(body) };
-        if (etag is not null) request.Headers.TryAddWithoutValidation("If-Match", etag);
-        return await client.SendAsync(request);
-    }
+    private static Task<HttpResponseMessage> MoveAsync(HttpClient client, Guid id, string what, object body, string? etag) =>
+        client.SendJsonAsync(HttpMethod.Post, $"/api/v1/schools/{id}/{what}", body, etag);
 
     [Fact]
     public async Task Accepting_and_giving_a_role_is_recorded_published_in_order_and_dates_the_joining()

@@ -22,12 +22,7 @@ public class SchoolAccessTests(RegistryFixture registry) : IClassFixture<Registr
 
     private static async Task<HttpResponseMessage> RenameAsync(HttpClient client, Guid id, string name)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/schools/{id}")
-        {
-            Content = JsonContent.Create(new { name, educationLevels = new[] { "primary" } }),
-        };
-        request.Headers.TryAddWithoutValidation("If-Match", "*");
-        return await client.SendAsync(request);
+        return await client.SendJsonAsync(HttpMethod.Put, $"/api/v1/schools/{id}", new { name, educationLevels = new[] { "primary" } }, "*");
     }
 
     [Fact]

@@ -1,0 +1,21 @@
+using System.Net.Http.Json;
+
+namespace MenSI.Testing;
+
+/// <summary>Requests with a JSON body and, for writes that need one, an <c>If-Match</c> (<c>*</c> matches any version).</summary>
+public static class JsonRequests
+{
+    public static HttpRequestMessage Create(HttpMethod method, string path, object? body, string? ifMatch = null)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        if (ifMatch is not null) request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        return request;
+    }
+
+    /// <summary>Sends <see cref="Create"/>'s request and disposes it.</summary>
+    public static async Task<HttpResponseMessage> SendJsonAsync(this HttpClient client, HttpMethod method, string path, object? body, string? ifMatch = null)
+    {
+        using var request = Create(method, path, body, ifMatch);
+        return await client.SendAsync(request);
+    }
+}
