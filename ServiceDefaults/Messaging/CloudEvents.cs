@@ -1,4 +1,6 @@
-using MassTransit;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using MenSI.Contracts;
 
 namespace MenSI.ServiceDefaults.Messaging;
@@ -18,13 +20,39 @@ public static class CloudEvents
     public const string DataContentType = Prefix + "datacontenttype";
 
     /// <summary>Source and type come from the contract, as its exchange name does: <c>/mensi/registry</c>, <c>mensi.registry.school-registered</c>.</summary>
-    public static void Stamp(SendHeaders headers, Guid eventId, Type eventType, DateTimeOffset time)
+    public static Dictionary<string, object?> Attributes(Guid eventId, System.Type eventType, DateTimeOffset time) => new()
     {
-        headers.Set(SpecVersion, "1.0");
-        headers.Set(Id, eventId.ToString());
-        headers.Set(Source, "/" + EventNames.Prefix + "/" + EventNames.ServiceOf(eventType));
-        headers.Set(Type, EventNames.ExchangeFor(eventType));
-        headers.Set(Time, time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", System.Globalization.CultureInfo.InvariantCulture));
-        headers.Set(DataContentType, "application/json");
+        [SpecVersion] = "1.0",
+        [Id] = eventId.ToString(),
+        [Source] = "/" + EventNames.Prefix + "/" + EventNames.ServiceOf(eventType),
+        [Type] = EventNames.ExchangeFor(eventType),
+        [Time] = EventTime.Format(time),
+        [DataContentType] = "application/json",
+    };
+}
+
+/// <summary>
+/// The one format of an event's time, in its body (<c>occurredAt</c>) and its <c>cloudEvents:time</c>: UTC, microseconds
+/// (what PostgreSQL keeps, so a time read back from the outbox is the same instant), RFC 3339 with <c>Z</c>.
+/// </summary>
+public static class EventTime
+{
+    private const string Pattern = "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'";
+
+    public static DateTimeOffset Normalize(DateTimeOffset time)
+    {
+        var utc = time.ToUniversalTime();
+        return new DateTimeOffset(utc.Ticks - utc.Ticks % 10, TimeSpan.Zero);
+    }
+
+    public static string Format(DateTimeOffset time) => Normalize(time).UtcDateTime.ToString(Pattern, CultureInfo.InvariantCulture);
+
+    internal sealed class Converter : JsonConverter<DateTimeOffset>
+    {
+        public override DateTimeOffset Read(ref Utf8JsonReader reader, System.Type typeToConvert, JsonSerializerOptions options) =>
+            reader.GetDateTimeOffset();
+
+        public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(Format(value));
     }
 }

@@ -1,16 +1,23 @@
 using MassTransit;
 using MenSI.Contracts;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace MenSI.ServiceDefaults.Messaging;
 
 /// <summary>
-/// The inbox for a stream of small events: up to <see cref="InboxBatch.MessageLimit"/> messages that arrived together are handled
-/// in one transaction. One statement records their ids (<c>ON CONFLICT DO NOTHING</c>) and returns the new ones; only
-/// those reach <see cref="HandleAsync"/>, once each, so a redelivered, duplicated or concurrently handled copy has no
-/// second effect. A handler that throws rolls the whole batch back and MassTransit retries it, then moves its messages
-/// to the error queue. One transaction per batch instead of per event is what lets a consumer keep up with a bulk import.
+/// The inbox, and the one way the platform consumes events. Up to <see cref="InboxBatch.MessageLimit"/> messages that
+/// arrived together are handled in one transaction: one statement records their ids (<c>ON CONFLICT DO NOTHING</c>)
+/// and returns the new ones; only those reach <see cref="HandleAsync"/>, once each, so a redelivered, duplicated or
+/// concurrently handled copy has no second effect. One transaction per batch instead of per event is what lets a
+/// consumer keep up with a bulk import.
+/// <para>
+/// Failures: a transient one (database or broker away, a lost serialization race; <see cref="TransientFailures"/>)
+/// propagates and the batch is retried with back-off until it succeeds. Any other failure of a batch of several is
+/// narrowed down: each event is handled alone, the good ones take effect and only the bad one is parked in the
+/// endpoint's error queue, as it arrived. A bad event alone is retried a few times, then goes to the error queue.
+/// </para>
 /// </summary>
 public abstract class InboxBatchConsumer<TEvent, TDb>(TDb db, ILogger logger) : IConsumer<Batch<TEvent>>
     where TEvent : class, IIntegrationEvent
@@ -18,19 +25,63 @@ public abstract class InboxBatchConsumer<TEvent, TDb>(TDb db, ILogger logger) : 
 {
     protected TDb Db => db;
 
-    /// <summary>Names this consumer in the inbox: two consumers of one event each handle it once.</summary>
-    protected virtual string ConsumerName => GetType().Name;
+    /// <summary>
+    /// Names this consumer in the inbox, for good: two consumers of one event each handle it once, and a consumer that
+    /// is renamed in code keeps its name here, or every event it already handled would count as new.
+    /// </summary>
+    protected abstract string InboxName { get; }
 
     public async Task Consume(ConsumeContext<Batch<TEvent>> context)
     {
-        var cancellationToken = context.CancellationToken;
-        var arrived = context.Message.Select(m => m.Message).ToList();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var batch = context.Message;
+        try
+        {
+            await HandleInTransactionAsync(batch.Select(m => m.Message).ToList(), context.CancellationToken);
+        }
+        catch (Exception e) when (batch.Length > 1 && !TransientFailures.IsTransient(e) && !context.CancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("{Consumer}: a batch of {Count} {EventType} events failed ({Error}); handling them one by one",
+                InboxName, batch.Length, typeof(TEvent).Name, e.Message);
+            var broker = context.GetPayload<IServiceProvider>().GetRequiredService<BrokerConnection>();
+            foreach (var message in batch) await HandleAloneAsync(broker, message, context.CancellationToken);
+        }
+    }
 
+    /// <summary>One event of a failed batch, a few times (a lost race on a new row succeeds the second time), then parked.</summary>
+    private async Task HandleAloneAsync(BrokerConnection broker, ConsumeContext<TEvent> message, CancellationToken cancellationToken)
+    {
+        const int attempts = 3;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await HandleInTransactionAsync([message.Message], cancellationToken);
+                return;
+            }
+            catch (Exception e) when (!TransientFailures.IsTransient(e) && !cancellationToken.IsCancellationRequested)
+            {
+                if (attempt < attempts)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), cancellationToken);
+                    continue;
+                }
+
+                logger.LogError(e, "{Consumer}: {EventType} {EventId} cannot be handled; parking it in the error queue",
+                    InboxName, typeof(TEvent).Name, message.Message.EventId);
+                await ErrorQueue.ParkAsync(broker, message, e, cancellationToken);
+                return;
+            }
+        }
+    }
+
+    private async Task HandleInTransactionAsync(IReadOnlyList<TEvent> arrived, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear(); // nothing of a rolled-back attempt may be saved by the next
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var ids = arrived.Select(e => e.EventId).Distinct().ToArray();
         var fresh = (await db.Database.SqlQuery<Guid>($"""
                 INSERT INTO inbox_messages (event_id, consumer, handled_at)
-                SELECT id, {ConsumerName}, clock_timestamp() FROM unnest({ids}) AS id
+                SELECT id, {InboxName}, clock_timestamp() FROM unnest({ids}) AS id
                 ON CONFLICT DO NOTHING
                 RETURNING event_id AS "Value"
                 """).ToListAsync(cancellationToken)).ToHashSet();
@@ -38,7 +89,7 @@ public abstract class InboxBatchConsumer<TEvent, TDb>(TDb db, ILogger logger) : 
         if (events.Count < arrived.Count)
         {
             logger.LogInformation("{Consumer} already handled {Count} of {Arrived} {EventType} events; ignoring the copies",
-                ConsumerName, arrived.Count - events.Count, arrived.Count, typeof(TEvent).Name);
+                InboxName, arrived.Count - events.Count, arrived.Count, typeof(TEvent).Name);
         }
 
         if (events.Count > 0) await HandleAsync(events, cancellationToken);

@@ -1,6 +1,4 @@
 using System.Diagnostics.Metrics;
-using MassTransit;
-using MenSI.Contracts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,9 +13,13 @@ public sealed class OutboxOptions
     /// <summary>How often pending rows are looked for when nothing wakes the dispatcher.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
     public int BatchSize { get; set; } = 100;
-    /// <summary>How long one publish may wait for the broker's confirm before the batch is retried later.</summary>
+    /// <summary>How long one batch may wait for the broker's confirms before it is retried.</summary>
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(5);
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>How often a row that can never be published (unknown type, broken payload) is tried before it is parked.</summary>
+    public int MaxAttempts { get; set; } = 5;
+    /// <summary>Pending rows older than this make readiness Degraded: events are not leaving.</summary>
+    public TimeSpan BacklogAge { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>Wakes the dispatcher as soon as a transaction with outbox rows commits.</summary>
@@ -62,23 +64,28 @@ public static class OutboxMetrics
     internal static readonly Meter Meter = new(MeterName);
     internal static readonly Counter<long> Published = Meter.CreateCounter<long>("mensi.outbox.published");
     internal static readonly Counter<long> Failed = Meter.CreateCounter<long>("mensi.outbox.publish_failures");
+    internal static readonly Counter<long> Parked = Meter.CreateCounter<long>("mensi.outbox.parked");
 }
 
 /// <summary>
-/// Relays committed outbox rows to RabbitMQ. Rows are claimed with <c>FOR UPDATE SKIP LOCKED</c>, so several replicas
-/// share the work without publishing a row twice, and stamped sent only after the broker confirmed the publish.
-/// If the broker is away the batch stops at the first failure (keeping order) and is retried with back-off:
-/// an outage delays events, it never loses them. A crash after the publish and before the stamp republishes that
-/// row once, which consumers absorb through their inbox (at-least-once delivery, exactly-once effect).
+/// Relays committed outbox rows to RabbitMQ, strictly in <see cref="OutboxMessage.Sequence"/> order: one dispatcher
+/// of a database publishes at a time (a transaction-scoped advisory lock, so two replicas never interleave their
+/// batches), and a batch that fails is retried from its first unconfirmed row before anything after it is taken, so
+/// the events of one entity leave in the order they were written. Rows are stamped sent only after the broker
+/// confirmed them: an outage delays events, it never loses them. A crash after the publish and before the stamp
+/// republishes those rows once, which consumers absorb through their inbox (at least once on the wire, exactly once
+/// in effect). A row that can never be published is tried <see cref="OutboxOptions.MaxAttempts"/> times, then parked
+/// (logged as an error, counted in readiness) so it no longer holds back the rows behind it.
 /// </summary>
 public sealed class OutboxDispatcher<TDb>(
     IServiceScopeFactory scopes,
-    IBus bus,
+    OutboxPublisher publisher,
     OutboxSignal signal,
     IOptions<OutboxOptions> options,
     ILogger<OutboxDispatcher<TDb>> logger) : BackgroundService where TDb : DbContext
 {
     private readonly OutboxOptions _options = options.Value;
+    private int _failuresInARow;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -87,12 +94,19 @@ public sealed class OutboxDispatcher<TDb>(
             int published;
             try
             {
+                // Declaring the exchanges does not wait for a first event: consumers may bind as soon as we are up.
+                await publisher.EnsureOpenAsync(stoppingToken);
                 published = await DispatchBatchAsync(stoppingToken);
+                _failuresInARow = 0;
             }
             catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
-                logger.LogWarning(e, "Outbox dispatch failed; retrying");
-                published = 0;
+                _failuresInARow++;
+                var backoff = TimeSpan.FromMilliseconds(Math.Min(_options.MaxBackoff.TotalMilliseconds, 250 * Math.Pow(2, Math.Min(_failuresInARow, 16))));
+                logger.LogWarning("Outbox dispatch failed ({Failures} in a row), retrying in {Backoff}: {Error}", _failuresInARow, backoff, e.Message);
+                await publisher.ResetAsync();
+                try { await Task.Delay(backoff, stoppingToken); } catch (OperationCanceledException) { return; }
+                continue;
             }
 
             if (published < _options.BatchSize)
@@ -103,65 +117,75 @@ public sealed class OutboxDispatcher<TDb>(
         }
     }
 
-    /// <summary>Publishes one batch of due rows; returns how many were published.</summary>
+    /// <summary>
+    /// Publishes the next batch of pending rows in order; returns how many were published. Throws when the broker did
+    /// not take them all (after stamping those it confirmed before the first failure), so the caller backs off.
+    /// </summary>
     public async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TDb>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var mine = await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock({OutboxLockKey}) AS \"Value\"").SingleAsync(cancellationToken);
+        if (!mine) return 0; // another replica is publishing; it takes the rows in order
 
         var due = await db.Set<OutboxMessage>()
-            .FromSql($"""
-                SELECT * FROM outbox_messages
-                WHERE sent_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= now())
-                ORDER BY sequence LIMIT {_options.BatchSize} FOR UPDATE SKIP LOCKED
-                """)
+            .FromSql($"SELECT * FROM outbox_messages WHERE sent_at IS NULL AND parked_at IS NULL ORDER BY sequence LIMIT {_options.BatchSize}")
             .ToListAsync(cancellationToken);
         if (due.Count == 0) return 0;
 
-        // The whole batch is handed to the transport at once, in sequence order (one channel per exchange keeps that
-        // order on the wire), and the broker's confirms are awaited together: waiting for each confirm before the next
-        // publish held a busy machine to about 200 events/s.
-        var attempts = due.Select(row => (Row: row, Publish: PublishAsync(row, cancellationToken))).ToList();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.PublishTimeout);
+        var confirms = await publisher.PublishAsync(due, timeout.Token);
         var published = 0;
-        foreach (var (row, publish) in attempts)
+        Exception? failure = null;
+        for (var i = 0; i < due.Count; i++)
         {
+            var row = due[i];
             try
             {
-                await publish;
+                await confirms[i];
                 row.SentAt = DateTimeOffset.UtcNow;
                 row.LastError = null;
                 published++;
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
-                // Later rows of the batch may have gone out already; consumers order by the entities' versions, not arrival.
                 row.Attempts++;
                 row.LastError = e.Message.Length > 2000 ? e.Message[..2000] : e.Message;
-                var backoff = TimeSpan.FromMilliseconds(Math.Min(_options.MaxBackoff.TotalMilliseconds, 250 * Math.Pow(2, Math.Min(row.Attempts, 16))));
-                row.NextAttemptAt = DateTimeOffset.UtcNow + backoff;
                 OutboxMetrics.Failed.Add(1);
-                logger.LogWarning("Publishing {EventType} {EventId} failed (attempt {Attempts}), next try in {Backoff}: {Error}",
-                    row.EventType, row.EventId, row.Attempts, backoff, e.Message);
+                if (IsPoison(e) && row.Attempts >= _options.MaxAttempts)
+                {
+                    row.ParkedAt = DateTimeOffset.UtcNow;
+                    OutboxMetrics.Parked.Add(1);
+                    logger.LogError("Parked outbox row {Sequence} ({EventType} {EventId}) after {Attempts} attempts: {Error}",
+                        row.Sequence, row.EventType, row.EventId, row.Attempts, e.Message);
+                    continue; // it no longer holds back the rows behind it
+                }
+
+                // Rows after this one may have reached the broker already (they were in flight together); they stay
+                // pending and go out again after this one, where consumers' inboxes drop the earlier copies.
+                failure = e;
+                foreach (var unobserved in confirms.Skip(i + 1)) _ = unobserved.ContinueWith(t => t.Exception, TaskScheduler.Default);
+                break;
             }
         }
 
         await db.SaveChangesAsync(CancellationToken.None);
         await transaction.CommitAsync(CancellationToken.None);
         OutboxMetrics.Published.Add(published);
-        if (published > 0) logger.LogDebug("Outbox published {Count} event(s)", published);
+        if (failure is not null) throw new OutboxPublishException($"Published {published} of {due.Count}; the broker refused the rest: {failure.Message}", failure);
         return published;
     }
 
-    private async Task PublishAsync(OutboxMessage row, CancellationToken cancellationToken)
-    {
-        var (message, type) = row.Deserialize();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.PublishTimeout);
-        await bus.Publish(message, type, context =>
-        {
-            context.MessageId = row.EventId;
-            CloudEvents.Stamp(context.Headers, row.EventId, type, row.OccurredAt);
-        }, timeout.Token);
-    }
+    /// <summary>Wrong in itself (unknown type, unreadable payload), as opposed to a broker that is away or slow.</summary>
+    private static bool IsPoison(Exception e) => e is PoisonOutboxRowException;
+
+    /// <summary>One advisory lock key for "the outbox" in every service's own database.</summary>
+    private const long OutboxLockKey = 0x4d656e5349_01;
 }
+
+/// <summary>A row that cannot become a message: its type is unknown or its payload does not read as that type.</summary>
+public sealed class PoisonOutboxRowException(string message, Exception? inner = null) : Exception(message, inner);
+
+public sealed class OutboxPublishException(string message, Exception inner) : Exception(message, inner);

@@ -17,7 +17,7 @@ public sealed record OutboxReplayRequest(IReadOnlyList<string>? Events, DateTime
 public sealed record OutboxReplayResponse(int Replayed);
 
 /// <summary>
-/// Publishes again events a service has already published, from its outbox (sent rows are kept), in their original
+/// Publishes again events a service has already published, from its outbox (sent rows are kept for <c>Retention:SentOutbox</c>, 7 days by default), in their original
 /// order and with their original ids: how a consumer rebuilds a read model (for example Clusters' school snapshots)
 /// after clearing it and its inbox. Every other consumer sees ids it has handled and ignores them (its inbox, or the
 /// event catalogue's advice to deduplicate on <c>eventId</c>). Network admins only.
@@ -49,7 +49,7 @@ public static partial class OutboxReplay
         var replayed = await db.Set<OutboxMessage>()
             .Where(m => m.SentAt != null && types.Contains(m.EventType) && m.OccurredAt >= since)
             .ExecuteUpdateAsync(m => m.SetProperty(x => x.SentAt, (DateTimeOffset?)null).SetProperty(x => x.Attempts, 0)
-                .SetProperty(x => x.NextAttemptAt, (DateTimeOffset?)null).SetProperty(x => x.LastError, (string?)null), cancellationToken);
+                .SetProperty(x => x.LastError, (string?)null), cancellationToken);
         signal.Notify();
         Replaying(loggers.CreateLogger(typeof(OutboxReplay)), caller, replayed, string.Join(", ", events), since);
         return TypedResults.Ok(new OutboxReplayResponse(replayed));

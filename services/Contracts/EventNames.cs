@@ -19,6 +19,10 @@ public static class EventNames
 
     public static string ExchangeFor<TEvent>() where TEvent : IIntegrationEvent => ExchangeFor(typeof(TEvent));
 
+    /// <summary>Every integration event contract, of every service.</summary>
+    public static IReadOnlyList<Type> All() => typeof(IIntegrationEvent).Assembly.GetTypes()
+        .Where(t => typeof(IIntegrationEvent).IsAssignableFrom(t) && !t.IsInterface && !t.IsAbstract).ToList();
+
     /// <summary>The publishing service, from the contract's namespace: MenSI.Contracts.Registry → registry.</summary>
     public static string ServiceOf(Type eventType)
     {

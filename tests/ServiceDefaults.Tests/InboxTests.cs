@@ -34,12 +34,18 @@ public sealed class SchoolSeen
 }
 
 /// <summary>Records each school it hears of; a school named "poison" makes it fail after writing.</summary>
-public sealed class SchoolSeenConsumer(ConsumerDbContext db, ILogger<SchoolSeenConsumer> logger) : InboxConsumer<SchoolRegistered, ConsumerDbContext>(db, logger)
+public sealed class SchoolSeenConsumer(ConsumerDbContext db, ILogger<SchoolSeenConsumer> logger) : InboxBatchConsumer<SchoolRegistered, ConsumerDbContext>(db, logger)
 {
-    protected override Task HandleAsync(SchoolRegistered message, CancellationToken cancellationToken)
+    protected override string InboxName => "school-seen";
+
+    protected override Task HandleAsync(IReadOnlyList<SchoolRegistered> events, CancellationToken cancellationToken)
     {
-        Db.Seen.Add(new SchoolSeen { SchoolId = message.SchoolId });
-        if (message.Name == "poison") throw new InvalidOperationException("cannot handle this school");
+        foreach (var e in events)
+        {
+            Db.Seen.Add(new SchoolSeen { SchoolId = e.SchoolId });
+            if (e.Name == "poison") throw new InvalidOperationException("cannot handle this school");
+        }
+
         return Task.CompletedTask;
     }
 }
@@ -59,7 +65,7 @@ public class InboxTests : IAsyncLifetime
         configuration["Messaging:RetryMinInterval"] = "00:00:00.050";
         builder.Configuration.AddInMemoryCollection(configuration);
         builder.AddServiceDatabase<ConsumerDbContext>("consumer-db");
-        builder.AddMessaging<ConsumerDbContext>(bus => bus.AddConsumer<SchoolSeenConsumer>());
+        builder.AddMessaging<ConsumerDbContext>(bus => bus.AddConsumer<SchoolSeenConsumer>((_, c) => InboxBatch.Configure(c)));
         _host = builder.Build();
         await using (var scope = _host.Services.CreateAsyncScope())
         {

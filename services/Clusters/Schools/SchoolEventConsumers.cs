@@ -12,6 +12,8 @@ namespace MenSI.Clusters.Schools;
 public sealed class SchoolRegisteredConsumer(ClustersDbContext db, SchoolFacts facts, ILogger<SchoolRegisteredConsumer> logger)
     : InboxBatchConsumer<SchoolRegistered, ClustersDbContext>(db, logger)
 {
+    protected override string InboxName => "SchoolRegisteredConsumer";
+
     protected override Task HandleAsync(IReadOnlyList<SchoolRegistered> events, CancellationToken cancellationToken) =>
         facts.FoldAsync(events, e => (e.SchoolId, e.Country), (school, e) =>
         {
@@ -23,6 +25,8 @@ public sealed class SchoolRegisteredConsumer(ClustersDbContext db, SchoolFacts f
 public sealed class SchoolProfileUpdatedConsumer(ClustersDbContext db, SchoolFacts facts, ILogger<SchoolProfileUpdatedConsumer> logger)
     : InboxBatchConsumer<SchoolProfileUpdated, ClustersDbContext>(db, logger)
 {
+    protected override string InboxName => "SchoolProfileUpdatedConsumer";
+
     protected override Task HandleAsync(IReadOnlyList<SchoolProfileUpdated> events, CancellationToken cancellationToken) =>
         facts.FoldAsync(events, e => (e.SchoolId, e.Country), (school, e) =>
         {
@@ -34,6 +38,8 @@ public sealed class SchoolProfileUpdatedConsumer(ClustersDbContext db, SchoolFac
 public sealed class SchoolRoleAssignedConsumer(ClustersDbContext db, SchoolFacts facts, ILogger<SchoolRoleAssignedConsumer> logger)
     : InboxBatchConsumer<SchoolRoleAssigned, ClustersDbContext>(db, logger)
 {
+    protected override string InboxName => "SchoolRoleAssignedConsumer";
+
     protected override Task HandleAsync(IReadOnlyList<SchoolRoleAssigned> events, CancellationToken cancellationToken) =>
         facts.FoldAsync(events, e => (e.SchoolId, e.Country), (school, e) =>
             facts.ApplyMembershipAsync(school, e.Country, e.NetworkRole, e.Status, e.Version, e.OccurredAt, cancellationToken), cancellationToken);
@@ -42,6 +48,8 @@ public sealed class SchoolRoleAssignedConsumer(ClustersDbContext db, SchoolFacts
 public sealed class SchoolStatusChangedConsumer(ClustersDbContext db, SchoolFacts facts, ILogger<SchoolStatusChangedConsumer> logger)
     : InboxBatchConsumer<SchoolStatusChanged, ClustersDbContext>(db, logger)
 {
+    protected override string InboxName => "SchoolStatusChangedConsumer";
+
     protected override Task HandleAsync(IReadOnlyList<SchoolStatusChanged> events, CancellationToken cancellationToken) =>
         facts.FoldAsync(events, e => (e.SchoolId, e.Country), (school, e) =>
             facts.ApplyMembershipAsync(school, e.Country, e.NetworkRole, e.Status, e.Version, e.OccurredAt, cancellationToken), cancellationToken);
@@ -50,6 +58,8 @@ public sealed class SchoolStatusChangedConsumer(ClustersDbContext db, SchoolFact
 public sealed class DigitalMaturityAssessedConsumer(ClustersDbContext db, SchoolFacts facts, ILogger<DigitalMaturityAssessedConsumer> logger)
     : InboxBatchConsumer<DigitalMaturityAssessed, ClustersDbContext>(db, logger)
 {
+    protected override string InboxName => "DigitalMaturityAssessedConsumer";
+
     protected override Task HandleAsync(IReadOnlyList<DigitalMaturityAssessed> events, CancellationToken cancellationToken) =>
         facts.FoldAsync(events, e => (e.SchoolId, e.Country), (school, e) =>
         {

@@ -110,6 +110,9 @@ namespace MenSI.Identity.Data.Migrations
                     b.HasKey("EventId", "Consumer")
                         .HasName("pk_inbox_messages");
 
+                    b.HasIndex("HandledAt")
+                        .HasDatabaseName("ix_inbox_handled_at");
+
                     b.ToTable("inbox_messages", (string)null);
                 });
 
@@ -141,13 +144,13 @@ namespace MenSI.Identity.Data.Migrations
                         .HasColumnType("character varying(2000)")
                         .HasColumnName("last_error");
 
-                    b.Property<DateTimeOffset?>("NextAttemptAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("next_attempt_at");
-
                     b.Property<DateTimeOffset>("OccurredAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("occurred_at");
+
+                    b.Property<DateTimeOffset?>("ParkedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("parked_at");
 
                     b.Property<string>("Payload")
                         .IsRequired()
@@ -165,9 +168,13 @@ namespace MenSI.Identity.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_outbox_messages_event_id");
 
+                    b.HasIndex("SentAt")
+                        .HasDatabaseName("ix_outbox_sent_at")
+                        .HasFilter("sent_at IS NOT NULL");
+
                     b.HasIndex("Sequence")
                         .HasDatabaseName("ix_outbox_pending")
-                        .HasFilter("sent_at IS NULL");
+                        .HasFilter("sent_at IS NULL AND parked_at IS NULL");
 
                     b.ToTable("outbox_messages", (string)null);
                 });
