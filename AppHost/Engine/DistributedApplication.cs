@@ -11,14 +11,12 @@ namespace MenSI.Hosting;
 /// </summary>
 public sealed class DistributedApplication : IAsyncDisposable
 {
-    public const int MaxRestarts = 5;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
 
     private readonly IReadOnlyList<Resource> _resources;
     private readonly IReadOnlyList<string> _startedNotes;
     private readonly RunContext _context;
     private readonly CancellationTokenSource _supervision = new();
-    private readonly Dictionary<Resource, int> _restarts = [];
     private Task _supervisor = Task.CompletedTask;
     private volatile bool _stopping;
 
@@ -39,6 +37,7 @@ public sealed class DistributedApplication : IAsyncDisposable
     public LogSink Log { get; }
     public IReadOnlyList<Resource> Resources => _resources;
     public TimeSpan StartupTime { get; private set; }
+    public RestartPolicy RestartPolicy { get; init; } = RestartPolicy.Default;
 
     public Resource this[string name] => _resources.Single(r => r.Name == name);
     public T Get<T>(string name) where T : Resource => (T)this[name];
@@ -67,7 +66,8 @@ public sealed class DistributedApplication : IAsyncDisposable
         }
 
         StartupTime = clock.Elapsed;
-        _supervisor = SuperviseAsync(_supervision.Token);
+        // Crashes are noticed within a second, health every five.
+        _supervisor = new Supervisor(_resources, RestartPolicy, StartOneAsync, SetState, Log.Say).RunAsync(TimeSpan.FromSeconds(1), 5, _supervision.Token);
     }
 
     private async Task StartWhenReadyAsync(Resource resource, Dictionary<Resource, TaskCompletionSource> started, CancellationToken cancellationToken)
@@ -96,66 +96,6 @@ public sealed class DistributedApplication : IAsyncDisposable
         SetState(resource, ResourceState.Healthy);
         resource.TimeToHealthy ??= clock.Elapsed;
         Log.Say($"{resource.Name} healthy in {clock.Elapsed.TotalSeconds:0.0} s{(resource.Endpoint is { } e ? $" at {e}" : "")}");
-    }
-
-    /// <summary>Watches health every few seconds and restarts a process that exited by itself, with back-off.</summary>
-    private async Task SuperviseAsync(CancellationToken cancellationToken)
-    {
-        var ticks = 0;
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-                var probeHealth = ++ticks % 5 == 0; // crashes are noticed within a second, health every five
-                foreach (var resource in _resources)
-                {
-                    if (_stopping) return;
-                    if (resource.Exited is { IsCompleted: true } && resource.State is not (ResourceState.Failed or ResourceState.Starting))
-                    {
-                        await RestartAsync(resource, cancellationToken);
-                    }
-                    else if (probeHealth && resource.State is ResourceState.Healthy or ResourceState.Unhealthy)
-                    {
-                        var healthy = await resource.IsHealthyAsync(cancellationToken);
-                        SetState(resource, healthy ? ResourceState.Healthy : ResourceState.Unhealthy);
-                    }
-                }
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                Log.Say($"Supervision error: {e.Message}");
-            }
-        }
-    }
-
-    private async Task RestartAsync(Resource resource, CancellationToken cancellationToken)
-    {
-        var exitCode = await resource.Exited!;
-        SetState(resource, ResourceState.Exited);
-        var attempt = _restarts[resource] = _restarts.GetValueOrDefault(resource) + 1;
-        if (attempt > MaxRestarts)
-        {
-            Log.Say($"{resource.Name} exited (code {exitCode}) and has been restarted {MaxRestarts} times already; giving up. Its log: {Log.LogFile(resource.Name)}");
-            SetState(resource, ResourceState.Failed);
-            return;
-        }
-
-        var delay = TimeSpan.FromSeconds(Math.Pow(2, attempt - 1));
-        Log.Say($"{resource.Name} exited unexpectedly (code {exitCode}); restarting in {delay.TotalSeconds:0} s (attempt {attempt} of {MaxRestarts}).");
-        await Task.Delay(delay, cancellationToken);
-        try
-        {
-            await StartOneAsync(resource, cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            Log.Say($"Restarting {resource.Name} failed: {e.Message}");
-        }
     }
 
     private void SetState(Resource resource, ResourceState state)

@@ -16,8 +16,10 @@ public sealed class RabbitMqResource(string name) : ProcessResource(name), IReso
     public string ConnectionString => $"amqp://guest:guest@127.0.0.1:{Port}/";
     protected override TimeSpan StopGrace => TimeSpan.FromSeconds(30);
 
-    public override Task StartAsync(RunContext context, CancellationToken cancellationToken)
+    public override async Task StartAsync(RunContext context, CancellationToken cancellationToken)
     {
+        // A restart after a crash: the node is gone, its epmd is not. One epmd per node, never two.
+        await StopEpmdAsync();
         _folder = context.State.Resource(Name);
         ChoosePortOnce();
         var epmdPort = Ports.Free();
@@ -74,7 +76,6 @@ public sealed class RabbitMqResource(string name) : ProcessResource(name), IReso
 
         // Started from inside its folder: Erlang writes erl_crash.dump to the working directory.
         Launch(context, new ProcessSpec(ServerBinaries.RabbitMqServer, []) { WorkingDirectory = _folder, Environment = environment });
-        return Task.CompletedTask;
     }
 
     public override async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)
@@ -94,10 +95,17 @@ public sealed class RabbitMqResource(string name) : ProcessResource(name), IReso
             foreach (var pid in StateFolder.ProcessesNaming(Path.Combine(_folder, "mnesia"))) ManagedProcess.SendSignal(pid, Signal.Kill);
         }
 
-        if (_epmd is not null)
-        {
-            await _epmd.StopAsync(TimeSpan.FromSeconds(5));
-            Context?.State.ForgetPid(EpmdName, _epmd.Pid);
-        }
+        await StopEpmdAsync();
     }
+
+    private async Task StopEpmdAsync()
+    {
+        if (_epmd is null) return;
+        await _epmd.StopAsync(TimeSpan.FromSeconds(5));
+        Context?.State.ForgetPid(EpmdName, _epmd.Pid);
+        _epmd = null;
+    }
+
+    /// <summary>Its epmd's PID while one runs (one per node, across restarts).</summary>
+    public int? EpmdPid => _epmd is { HasExited: false } e ? e.Pid : null;
 }
