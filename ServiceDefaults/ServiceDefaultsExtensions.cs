@@ -36,7 +36,11 @@ public static class ServiceDefaultsExtensions
             http.AddServiceDiscovery();
         });
 
-        builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            ConfigureJson(o.SerializerOptions);
+            InputGuard.Harden(o.SerializerOptions);
+        });
         builder.Services.AddApiProblems();
         builder.Services.AddApiAuthorization();
         // Bound explicitly: a host that picks its own listener (tests, hosting platforms) must keep the limit.
@@ -110,6 +114,8 @@ public static class ServiceDefaultsExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseHttpHardening();
+        app.UseInputGuard(); // and routing
+        app.UseRequestBodyLimits();
         app.UseAuthentication();
         beforeAuthorization?.Invoke(app);
         app.UseAuthorization();
@@ -123,11 +129,20 @@ public static class ServiceDefaultsExtensions
     }
 }
 
+/// <summary>
+/// Health as JSON. Anyone gets the overall status (a load balancer needs no more); network admins also get each check
+/// with its description, which names internal addresses and counts an outsider has no business seeing.
+/// </summary>
 internal static class HealthReportWriter
 {
     public static Task WriteAsync(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json";
+        if (!Caller.From(context.User).IsNetworkAdmin)
+        {
+            return context.Response.WriteAsJsonAsync(new { status = report.Status.ToString() }, ServiceDefaultsExtensions.Json);
+        }
+
         var body = new
         {
             status = report.Status.ToString(),

@@ -36,7 +36,16 @@ public static class HttpHardening
                 if (context.Request.IsHttps) headers.StrictTransportSecurity = "max-age=31536000";
                 return Task.CompletedTask;
             });
+            return next(context);
+        });
+        return app;
+    }
 
+    /// <summary>Request body limits per endpoint: after routing, which tells the endpoint.</summary>
+    public static WebApplication UseRequestBodyLimits(this WebApplication app)
+    {
+        app.Use((context, next) =>
+        {
             // An endpoint may take bigger bodies than the server's default (bulk imports): it says so in its metadata.
             // A declared body over the limit is refused before anything reads it; Kestrel stops undeclared ones while
             // they stream (Kestrel:Limits:MaxRequestBodySize), answered 413 by the exception handler.

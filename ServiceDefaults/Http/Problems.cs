@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using MenSI.ServiceDefaults.Messaging;
 
 namespace MenSI.ServiceDefaults.Http;
 
@@ -31,6 +32,7 @@ public static class ProblemTypes
     public const string Unauthenticated = Root + "unauthenticated";
     public const string Forbidden = Root + "forbidden";
     public const string PayloadTooLarge = Root + "payload-too-large";
+    public const string UnsupportedMediaType = Root + "unsupported-media-type";
     public const string TooManyRequests = Root + "too-many-requests";
     public const string Internal = Root + "internal";
 
@@ -110,6 +112,9 @@ internal static class ProblemSetup
                 _ => null,
             };
         });
+        // After the framework's writer: it declines when Accept names no JSON type (application/xml, text/plain), and
+        // an error must still say what went wrong, in the one format the API has.
+        services.AddSingleton<IProblemDetailsWriter, AnyAcceptProblemWriter>();
         services.AddExceptionHandler<ApiExceptionHandler>();
         // Binding failures (malformed JSON, a string where a number belongs, an unknown enum value) must reach the
         // exception handler as exceptions in every environment, so they become 400 problems with the field named.
@@ -118,11 +123,23 @@ internal static class ProblemSetup
     }
 }
 
+internal sealed class AnyAcceptProblemWriter(Microsoft.Extensions.Options.IOptions<ProblemDetailsOptions> options) : IProblemDetailsWriter
+{
+    public bool CanWrite(ProblemDetailsContext context) => true;
+
+    public ValueTask WriteAsync(ProblemDetailsContext context)
+    {
+        options.Value.CustomizeProblemDetails?.Invoke(context);
+        context.ProblemDetails.Status ??= context.HttpContext.Response.StatusCode;
+        return new ValueTask(context.HttpContext.Response.WriteAsJsonAsync(context.ProblemDetails, ServiceDefaultsExtensions.Json, "application/problem+json"));
+    }
+}
+
 /// <summary>
 /// The last line of defence: input errors become 400 problems naming the field; a lost optimistic-concurrency race
 /// becomes 412; anything else becomes a 500 problem with a trace id and no stack trace or exception text.
 /// </summary>
-internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+internal sealed partial class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
@@ -139,10 +156,13 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         if (context.RequestAborted.IsCancellationRequested) return true;
 
         context.Response.StatusCode = status;
+        if (status == StatusCodes.Status503ServiceUnavailable) context.Response.Headers.RetryAfter = RetryAfterSeconds;
         var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Type = type, Title = title, Detail = detail };
         if (errors is not null) problem.Extensions["errors"] = errors;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = null });
     }
+
+    private const string RetryAfterSeconds = "5";
 
     private static (int, string, string, string, Dictionary<string, string[]>?) Classify(Exception exception) => exception switch
     {
@@ -151,10 +171,15 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
              new Dictionary<string, string[]> { [FieldOf(json.Path)] = [DescribeJsonError(json)] }),
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
             (413, ProblemTypes.PayloadTooLarge, "The request body is too large.", "The body is over this endpoint's limit.", null),
-        BadHttpRequestException bad =>
-            (bad.StatusCode, ProblemTypes.MalformedRequest, "The request is malformed.", RedactBindingMessage(bad.Message), null),
+        BadHttpRequestException bad when DescribeBindingFailure(bad.Message) is var (detail, errors) =>
+            (bad.StatusCode, errors is null ? ProblemTypes.MalformedRequest : ProblemTypes.Validation, "The request is malformed.", detail, errors),
         DbUpdateConcurrencyException =>
             (412, ProblemTypes.PreconditionFailed, "The resource has changed.", "Another change was saved first: read the resource again and retry.", null),
+        InvalidDataException =>
+            (400, ProblemTypes.MalformedRequest, "The request is malformed.", "The body could not be read as its content type says (or is over a form limit).", null),
+        _ when TransientFailures.IsTransient(exception) =>
+            (503, ProblemTypes.Unavailable, "The service is temporarily unavailable.",
+             $"A service this request needs does not answer; nothing was changed. Retry after {RetryAfterSeconds} seconds.", null),
         _ => (500, ProblemTypes.Internal, "An unexpected error occurred.", "The error has been logged; quote the trace id when reporting it.", null),
     };
 
@@ -167,7 +192,29 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
             ? $"The JSON is malformed (line {json.LineNumber + 1}, position {json.BytePositionInLine})."
             : "The value is not of the expected type, or not one of the allowed values.";
 
-    // Binding messages name CLR parameter types; keep the useful part for the client.
-    private static string RedactBindingMessage(string message) =>
-        message.Contains("JSON", StringComparison.OrdinalIgnoreCase) ? "The body must be a JSON object." : message;
+    /// <summary>
+    /// Binding messages name CLR types (<c>Failed to bind parameter "Nullable&lt;int&gt; page" from "x".</c>): clients get
+    /// the parameter and what was wrong with it, in words of the API.
+    /// </summary>
+    private static (string Detail, Dictionary<string, string[]>? Errors) DescribeBindingFailure(string message)
+    {
+        if (BindFailure().Match(message) is { Success: true } bind)
+        {
+            return ("A parameter has a value of the wrong type.",
+                new Dictionary<string, string[]> { [bind.Groups["name"].Value] = [$"'{bind.Groups["value"].Value}' is not a valid value."] });
+        }
+
+        if (RequiredMissing().Match(message) is { Success: true } missing)
+        {
+            return ("A required parameter is missing.", new Dictionary<string, string[]> { [missing.Groups["name"].Value] = ["Required."] });
+        }
+
+        return (message.Contains("JSON", StringComparison.OrdinalIgnoreCase) ? "The body must be a JSON object." : "The request does not match what this endpoint takes.", null);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("""^Failed to bind parameter "[^"]*?(?<name>\w+)" from "(?<value>.*)"\.?$""", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex BindFailure();
+
+    [System.Text.RegularExpressions.GeneratedRegex("""^Required parameter "[^"]*?(?<name>\w+)" was not provided""")]
+    private static partial System.Text.RegularExpressions.Regex RequiredMissing();
 }

@@ -10,13 +10,15 @@ public static class WireEnum
     public static string Name<TEnum>(TEnum value) where TEnum : struct, Enum =>
         System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
 
+    /// <summary>Only the wire name itself (<c>lower-secondary</c>): not the C# name, another case, or a number.</summary>
     public static bool TryParse<TEnum>(string? value, out TEnum result) where TEnum : struct, Enum
     {
         result = default;
         return value is not null
                && !value.Any(char.IsDigit) // numbers are not values on the wire
                && Enum.TryParse(value.Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out result)
-               && Enum.IsDefined(result);
+               && Enum.IsDefined(result)
+               && Name(result) == value;
     }
 
     public static string Values<TEnum>() where TEnum : struct, Enum =>

@@ -45,7 +45,8 @@ public static partial class OutboxReplay
         }
 
         var types = events.Select(e => ClrNameOfExchange[e]).ToList();
-        var since = request.Since ?? DateTimeOffset.MinValue;
+        // PostgreSQL compares instants in UTC; Npgsql refuses an offset other than zero rather than guess.
+        var since = request.Since?.ToUniversalTime() ?? DateTimeOffset.MinValue;
         var replayed = await db.Set<OutboxMessage>()
             .Where(m => m.SentAt != null && types.Contains(m.EventType) && m.OccurredAt >= since)
             .ExecuteUpdateAsync(m => m.SetProperty(x => x.SentAt, (DateTimeOffset?)null).SetProperty(x => x.Attempts, 0)

@@ -53,8 +53,16 @@ public sealed class PlatformServers
         return broker;
     }
 
-    /// <summary>Restarts a stopped broker on the same port, as after an outage.</summary>
-    public Task RestartAsync(RabbitMqResource broker) => StartAndWaitAsync(broker, _context);
+    /// <summary>A PostgreSQL server of the caller's own, for tests that stop and restart it.</summary>
+    public async Task<PostgresServerResource> StartPrivatePostgresAsync(string name)
+    {
+        var server = new PostgresServerResource(name);
+        await StartAndWaitAsync(server, _context);
+        return server;
+    }
+
+    /// <summary>Restarts a stopped server on the same port, as after an outage.</summary>
+    public Task RestartAsync(Resource server) => StartAndWaitAsync(server, _context);
 
     private static async Task<PlatformServers> StartAsync()
     {

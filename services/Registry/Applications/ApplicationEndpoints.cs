@@ -99,12 +99,13 @@ public static class ApplicationEndpoints
     }
 
     internal static async Task<Results<Ok<Page<ApplicationResponse>>, ValidationProblem, ProblemHttpResult>> List(
-        string? country, ApplicationStatus? status, int? page, int? pageSize, Caller caller, ResourceAccess access, RegistryDbContext db,
+        string? country, string? status, int? page, int? pageSize, Caller caller, ResourceAccess access, RegistryDbContext db,
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var paging = new PageQuery(page, pageSize);
         paging.Validate(errors);
+        var wanted = WireEnum.ParseFilter<ApplicationStatus>(status, "status", errors); // bound by wire name, as documented
         // A ministry officer's list is its own country's, asked for or not.
         var code = country?.Trim().ToUpperInvariant() is { Length: > 0 } asked ? asked : caller.IsNetworkAdmin ? null : caller.Country;
         if (code is not null && !Countries.IsEuropean(code)) errors["country"] = [Countries.Invalid];
@@ -114,7 +115,7 @@ public static class ApplicationEndpoints
 
         var applications = db.SchoolApplications.AsNoTracking();
         if (code is not null) applications = applications.Where(a => a.Country == code);
-        if (status is { } s) applications = applications.Where(a => a.Status == s);
+        if (wanted is { } s) applications = applications.Where(a => a.Status == s);
         return TypedResults.Ok(await applications.ToPageAsync(q => q.OrderBy(a => a.SubmittedAt).ThenBy(a => a.Id), paging, ApplicationResponse.Of, cancellationToken));
     }
 

@@ -102,7 +102,9 @@ public static class MaturityEndpoints
                    avg(pedagogy_supports_and_resources)::float8 AS pedagogy_supports_and_resources,
                    avg(pedagogy_implementation_in_the_classroom)::float8 AS pedagogy_implementation_in_the_classroom,
                    avg(assessment_practices)::float8 AS assessment_practices, avg(student_digital_competence)::float8 AS student_digital_competence
-            FROM latest GROUP BY ROLLUP (country) ORDER BY country NULLS FIRST
+            FROM latest GROUP BY ROLLUP (country)
+            HAVING count(*) > 0 -- with no assessment at all, ROLLUP still gives a total row, of nulls
+            ORDER BY country NULLS FIRST
             """).ToListAsync(cancellationToken);
 
         IReadOnlyList<MaturityAverage> averages = rows
