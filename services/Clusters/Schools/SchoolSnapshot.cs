@@ -63,7 +63,7 @@ public sealed class SchoolSnapshot
     /// </summary>
     public void ApplyAssessment(Guid assessmentId, DateOnly assessedOn, SelfieScores scores, DateTimeOffset at)
     {
-        var mean = Math.Round(scores.Values().Sum() / 8m, 4);
+        var mean = scores.Mean();
         if (FirstAssessmentId is null || (assessedOn, assessmentId).CompareTo((FirstAssessedOn!.Value, FirstAssessmentId.Value)) < 0)
         {
             (FirstAssessmentId, FirstAssessedOn, FirstMaturity) = (assessmentId, assessedOn, mean);

@@ -20,6 +20,12 @@ public sealed record SelfieScores(
         "pedagogySupportsAndResources", "pedagogyImplementationInTheClassroom", "assessmentPractices", "studentDigitalCompetence",
     ];
 
+    /// <summary>
+    /// The school's digital maturity: the mean of its eight scores, to 3 decimal places. The one definition every
+    /// service reports, so the "same" figure never differs between them.
+    /// </summary>
+    public decimal Mean() => Math.Round(Values().Sum() / 8m, 3);
+
     /// <summary>The eight scores in <see cref="Areas"/> order.</summary>
     public IReadOnlyList<int> Values() =>
     [

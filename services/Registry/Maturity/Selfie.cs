@@ -9,7 +9,7 @@ public static class Selfie
 
     public static IReadOnlyList<int> Values(SelfieScores s) => s.Values();
 
-    public static double Mean(SelfieScores scores) => Math.Round(Values(scores).Average(), 3);
+    public static double Mean(SelfieScores scores) => (double)scores.Mean();
 
     public static IReadOnlyDictionary<string, int> Change(SelfieScores first, SelfieScores latest)
     {
