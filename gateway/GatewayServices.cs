@@ -102,24 +102,38 @@ public static class GatewayServices
         ?? throw new InvalidOperationException($"services:{service}:http:0 is not set: the AppHost injects it as services__{service}__http__0.");
 }
 
-/// <summary>Reports a route's service as degraded (not the gateway as down) when its /health does not answer 200.</summary>
+/// <summary>
+/// Reports a route's service as degraded (not the gateway as down) when its /health does not answer 200. The answer is
+/// kept a few seconds: the gateway's /health is public, and a caller polling it must not make every service check its
+/// database on every call.
+/// </summary>
 internal sealed class RouteHealthCheck(string address) : IHealthCheck
 {
     // Not from the client factory: its resilience handler would retry, and a probe must report what it sees.
     private static readonly HttpClient Client = new() { Timeout = TimeSpan.FromSeconds(2) };
+    private static readonly TimeSpan Freshness = TimeSpan.FromSeconds(3);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (DateTime At, Task<HealthCheckResult> Result)> Recent = new();
 
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var now = DateTime.UtcNow;
+        var entry = Recent.AddOrUpdate(address, _ => (now, ProbeAsync(context.Registration.FailureStatus)),
+            (_, recent) => now - recent.At < Freshness ? recent : (now, ProbeAsync(context.Registration.FailureStatus)));
+        return entry.Result;
+    }
+
+    private async Task<HealthCheckResult> ProbeAsync(HealthStatus failureStatus)
     {
         try
         {
-            using var response = await Client.GetAsync(new Uri(new Uri(address), "/health"), cancellationToken);
+            using var response = await Client.GetAsync(new Uri(new Uri(address), "/health"));
             return response.IsSuccessStatusCode
                 ? HealthCheckResult.Healthy(address)
-                : new HealthCheckResult(context.Registration.FailureStatus, $"{address} answered {(int)response.StatusCode}");
+                : new HealthCheckResult(failureStatus, $"{address} answered {(int)response.StatusCode}");
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
-            return new HealthCheckResult(context.Registration.FailureStatus, $"{address} does not answer");
+            return new HealthCheckResult(failureStatus, $"{address} does not answer");
         }
     }
 }

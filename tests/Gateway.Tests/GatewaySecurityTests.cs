@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -60,6 +61,37 @@ public class GatewaySecurityTests(GatewayFixture gateway)
 
         using var forged = gateway.CreateClient(ForgedTokens.WronglySigned());
         await ProblemAssert.IsProblemAsync(await forged.PostAsJsonAsync("/api/v1/schools", new { }), HttpStatusCode.Unauthorized, "urn:mensi:problem:unauthenticated");
+    }
+
+    [Fact]
+    public async Task Only_the_public_directory_and_profiles_pass_anonymously_everything_else_under_a_school_is_refused_at_the_gateway()
+    {
+        using var anonymous = gateway.CreateClient();
+        var school = Guid.CreateVersion7();
+        foreach (var path in new[] { $"/api/v1/schools/{school}/contacts", $"/api/v1/schools/{school}/history",
+                     $"/api/v1/schools/{school}/contacts/{Guid.CreateVersion7()}/export", $"/api/v1/schools/{school}/self-assessments" })
+        {
+            await ProblemAssert.IsProblemAsync(await anonymous.GetAsync(path), HttpStatusCode.Unauthorized, "urn:mensi:problem:unauthenticated");
+            await Task.Delay(700); // under the fixture's anonymous limit (3 per 2 s)
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/api/v1/schools?country=HU")).StatusCode);
+        await Task.Delay(700);
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/api/v1/schools/{school}")).StatusCode); // reached the Registry
+    }
+
+    [Fact]
+    public async Task Health_tells_anyone_the_status_and_only_admins_the_details()
+    {
+        using var anonymous = gateway.CreateClient();
+        var outside = await anonymous.GetFromJsonAsync<JsonElement>("/health");
+        Assert.True(outside.TryGetProperty("status", out _));
+        Assert.False(outside.TryGetProperty("checks", out _));
+        Assert.DoesNotContain("127.0.0.1", outside.GetRawText(), StringComparison.Ordinal);
+
+        using var admin = gateway.CreateClient(await gateway.Identity.AdminTokenAsync());
+        var inside = await admin.GetFromJsonAsync<JsonElement>("/health");
+        Assert.True(inside.GetProperty("checks").TryGetProperty("route:registry", out _));
     }
 
     [Fact]
