@@ -98,6 +98,18 @@ public sealed class DistributedApplication : IAsyncDisposable
         Log.Say($"{resource.Name} healthy in {clock.Elapsed.TotalSeconds:0.0} s{(resource.Endpoint is { } e ? $" at {e}" : "")}");
     }
 
+    /// <summary>Stops one resource on purpose (an operator's stop, a fault test): it stays down, unsupervised, until started.</summary>
+    public async Task StopResourceAsync(string name)
+    {
+        var resource = this[name];
+        SetState(resource, ResourceState.Stopping);
+        await resource.StopAsync();
+        SetState(resource, ResourceState.Stopped);
+    }
+
+    /// <summary>Starts a resource stopped with <see cref="StopResourceAsync"/> and waits until it is healthy.</summary>
+    public Task StartResourceAsync(string name, CancellationToken cancellationToken = default) => StartOneAsync(this[name], cancellationToken);
+
     private void SetState(Resource resource, ResourceState state)
     {
         if (resource.State == state) return;

@@ -48,7 +48,7 @@ internal sealed class Supervisor(IReadOnlyList<Resource> resources, RestartPolic
                         _restarting.Remove(resource);
                     }
 
-                    if (resource.Exited is { IsCompleted: true } && resource.State is not (ResourceState.Failed or ResourceState.Starting))
+                    if (resource.Exited is { IsCompleted: true } && resource.State is not (ResourceState.Failed or ResourceState.Starting or ResourceState.Stopping or ResourceState.Stopped))
                     {
                         _restarting[resource] = RestartAsync(resource, cancellationToken);
                     }
