@@ -59,6 +59,8 @@ public static class IdentityServices
                 o.SetIssuer(issuer);
                 o.SetAuthorizationEndpointUris(ProtocolEndpoints.Authorize.TrimStart('/'))
                     .SetTokenEndpointUris(ProtocolEndpoints.Token.TrimStart('/'));
+                // PKCE with S256 only: "plain" sends the verifier's equal down the front channel, where it can be read.
+                o.Configure(options => options.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
                 o.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange()
                     .AllowClientCredentialsFlow()
                     .AllowRefreshTokenFlow();

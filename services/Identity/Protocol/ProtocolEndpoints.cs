@@ -37,9 +37,11 @@ public static class ProtocolEndpoints
         if (user is null || user.IsLockedOut(clock.GetUtcNow()) || request.HasPromptValue(PromptValues.Login))
         {
             if (request.HasPromptValue(PromptValues.None)) return Forbid(Errors.LoginRequired, "The user is not signed in.");
-            var query = context.Request.HasFormContentType
-                ? QueryString.Create(context.Request.Form.Select(f => KeyValuePair.Create(f.Key, f.Value)))
-                : context.Request.QueryString;
+            // The way back leaves prompt=login out: it asked for this sign-in, and asking again after it would loop.
+            var parameters = context.Request.HasFormContentType
+                ? context.Request.Form.Select(f => KeyValuePair.Create(f.Key, f.Value))
+                : context.Request.Query.Select(q => KeyValuePair.Create(q.Key, q.Value));
+            var query = QueryString.Create(parameters.Where(p => p.Key != Parameters.Prompt));
             return Results.Challenge(new AuthenticationProperties { RedirectUri = context.Request.PathBase + context.Request.Path + query },
                 [SignInSession.Scheme]);
         }

@@ -49,42 +49,57 @@ public static partial class SignInPage
     private static IResult Show(HttpContext context, IAntiforgery antiforgery, string? returnUrl) =>
         Page(context, antiforgery, returnUrl, email: null, error: null, StatusCodes.Status200OK);
 
-    private static async Task<IResult> SignInAsync(HttpContext context, [FromForm] SignInForm form, IdentityDbContext db,
+    /// <summary>
+    /// Every refusal looks the same from outside (status, words, and time: an unknown email is hashed against too),
+    /// so the page tells nobody which accounts exist or are locked. The user's row is locked while the attempt is
+    /// judged, so parallel guesses are each counted.
+    /// </summary>
+    private static async Task<IResult> SignInAsync(HttpContext context, [FromForm] SignInForm? form, IdentityDbContext db,
         IPasswordHasher<User> hasher, IAntiforgery antiforgery, IOptions<LockoutSettings> lockout, TimeProvider clock, ILogger<SignInForm> logger)
     {
+        form ??= new SignInForm(); // a form with none of its fields binds to nothing: a refusal like any other
         var now = clock.GetUtcNow();
         var email = User.NormaliseEmail(form.Email ?? "");
-        var user = email.Length == 0 ? null : await db.Users.FirstOrDefaultAsync(u => u.Email == email);
-
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var user = email.Length == 0 ? null : await db.Users.FromSql($"SELECT * FROM users WHERE email = {email} FOR UPDATE").FirstOrDefaultAsync();
+        var verified = hasher.VerifyHashedPassword(user ?? Unknown, user?.PasswordHash ?? UnknownHash, form.Password ?? "") != PasswordVerificationResult.Failed
+                       && user is not null && !string.IsNullOrEmpty(form.Password);
         if (user is not null && user.IsLockedOut(now))
         {
             LogSignIn(logger, user.Id.ToString(), "refused: locked out");
-            return Page(context, antiforgery, form.ReturnUrl, form.Email,
-                "This account is locked after too many failed sign-ins. Try again later, or ask a network admin to unlock it.", StatusCodes.Status423Locked);
+            return Refused(context, antiforgery, form);
         }
 
-        var verified = user is not null && !string.IsNullOrEmpty(form.Password)
-            && hasher.VerifyHashedPassword(user, user.PasswordHash, form.Password) != PasswordVerificationResult.Failed;
         if (!verified)
         {
             if (user is not null)
             {
                 user.SignInFailed(now, lockout.Value.MaxFailedAttempts, lockout.Value.Duration);
                 await db.SaveChangesAsync();
+                await transaction.CommitAsync();
             }
 
             LogSignIn(logger, user?.Id.ToString() ?? "unknown email", "refused: wrong credentials");
-            return Page(context, antiforgery, form.ReturnUrl, form.Email, "The email or password is not correct.", StatusCodes.Status401Unauthorized);
+            return Refused(context, antiforgery, form);
         }
 
         user!.SignInSucceeded();
         await db.SaveChangesAsync();
+        await transaction.CommitAsync();
         LogSignIn(logger, user.Id.ToString(), "succeeded");
-
         var session = new ClaimsIdentity([new Claim(Claims.Subject, user.Id.ToString())], SignInSession.Scheme, Claims.Subject, Claims.Role);
         await context.SignInAsync(SignInSession.Scheme, new ClaimsPrincipal(session));
         return Results.Redirect(IsLocal(form.ReturnUrl) ? form.ReturnUrl! : "/");
     }
+
+    private static IResult Refused(HttpContext context, IAntiforgery antiforgery, SignInForm form) =>
+        Page(context, antiforgery, form.ReturnUrl, form.Email,
+            "The email or password is not correct, or the account is locked after too many failed sign-ins. Try again later, or ask a network admin.",
+            StatusCodes.Status401Unauthorized);
+
+    // What an unknown email is checked against: the same work as a real check, and never a match.
+    private static readonly User Unknown = User.Create(new UserDetails("unknown", [], null, null), "unknown@invalid.example", DateTimeOffset.UnixEpoch);
+    private static readonly string UnknownHash = new PasswordHasher<User>().HashPassword(Unknown, Guid.NewGuid().ToString());
 
     private static async Task<IResult> SignOutAsync(HttpContext context)
     {
@@ -92,9 +107,14 @@ public static partial class SignInPage
         return Results.Redirect(SignInSession.Path);
     }
 
-    /// <summary>Only paths on this site: an absolute or protocol-relative return address would make this an open redirect.</summary>
+    /// <summary>
+    /// Only paths on this site: an absolute or protocol-relative return address would make this an open redirect, and
+    /// browsers drop tabs and line breaks from a URL (<c>/\t/evil.example</c> is <c>//evil.example</c>) while a line break
+    /// in a header is an injection. So: a slash, then no second slash or backslash, and no control character or space.
+    /// </summary>
     private static bool IsLocal(string? url) =>
-        !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'));
+        !string.IsNullOrEmpty(url) && url[0] == '/' && !url.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || c == '\\')
+        && (url.Length == 1 || url[1] != '/');
 
     [LoggerMessage(EventId = 4100, Level = LogLevel.Information, Message = "Sign-in {Outcome} for {Subject}")]
     private static partial void LogSignIn(ILogger logger, string subject, string outcome);
