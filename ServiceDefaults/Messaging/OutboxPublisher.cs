@@ -14,6 +14,7 @@ namespace MenSI.ServiceDefaults.Messaging;
 public sealed class OutboxPublisher(BrokerConnection broker, string service, ILogger<OutboxPublisher> logger) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _opening = new(1, 1);
+    private readonly HashSet<string> _declared = new(StringComparer.Ordinal);
     private IChannel? _channel;
 
     /// <summary>The exchanges of the events this service publishes (by their contracts' namespace).</summary>
@@ -30,11 +31,8 @@ public sealed class OutboxPublisher(BrokerConnection broker, string service, ILo
             if (_channel is { IsOpen: true } raced) return raced;
             if (_channel is not null) await DisposeChannelAsync();
             var channel = await broker.CreateChannelAsync(confirms: true, cancellationToken);
-            foreach (var exchange in Exchanges)
-            {
-                await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);
-            }
-
+            _declared.Clear();
+            foreach (var exchange in Exchanges) await DeclareAsync(channel, exchange, cancellationToken);
             logger.LogDebug("Declared {Count} exchange(s): {Exchanges}", Exchanges.Count, Exchanges);
             return _channel = channel;
         }
@@ -54,24 +52,34 @@ public sealed class OutboxPublisher(BrokerConnection broker, string service, ILo
         var confirms = new List<Task>(rows.Count);
         foreach (var row in rows)
         {
-            confirms.Add(Publish(channel, row, cancellationToken));
+            Type type;
+            try
+            {
+                type = row.ResolveType();
+            }
+            catch (Exception e)
+            {
+                confirms.Add(Task.FromException(e as PoisonOutboxRowException ?? new PoisonOutboxRowException($"The row does not read as its event: {e.Message}", e)));
+                continue;
+            }
+
+            // Publishing to an exchange that does not exist would close the channel: an event of a kind outside the
+            // service's own contracts gets its exchange declared before it goes.
+            if (!_declared.Contains(EventNames.ExchangeFor(type))) await DeclareAsync(channel, EventNames.ExchangeFor(type), cancellationToken);
+            confirms.Add(Publish(channel, row, type, cancellationToken));
         }
 
         return confirms;
     }
 
-    private static Task Publish(IChannel channel, OutboxMessage row, CancellationToken cancellationToken)
+    private async Task DeclareAsync(IChannel channel, string exchange, CancellationToken cancellationToken)
     {
-        Type type;
-        try
-        {
-            type = row.ResolveType();
-        }
-        catch (Exception e)
-        {
-            return Task.FromException(e as PoisonOutboxRowException ?? new PoisonOutboxRowException($"The row does not read as its event: {e.Message}", e));
-        }
+        await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);
+        _declared.Add(exchange);
+    }
 
+    private static Task Publish(IChannel channel, OutboxMessage row, Type type, CancellationToken cancellationToken)
+    {
         var properties = new BasicProperties
         {
             ContentType = "application/json",
