@@ -38,6 +38,12 @@ public class BrokerOutageTests
                 ids.Add((await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
             }
 
+            // Readiness says so at once (the writes still succeed): the broker check, then the backlog once it is old.
+            var health = await Eventually.UntilAsync(async () => JsonDocument.Parse(await (await client.GetAsync("/health")).Content.ReadAsStringAsync()).RootElement,
+                h => h.GetProperty("checks").GetProperty("broker").GetProperty("status").GetString() == "Degraded", TimeSpan.FromSeconds(10));
+            Assert.NotEqual("Healthy", health.GetProperty("status").GetString());
+            Assert.Equal("Degraded", health.GetProperty("checks").GetProperty("broker").GetProperty("status").GetString());
+
             await Task.Delay(TimeSpan.FromSeconds(2));
             await using (var scope = host.Services.CreateAsyncScope())
             {
