@@ -81,6 +81,38 @@ public class AdministrationTests
     }
 
     [Fact]
+    public async Task A_retried_client_creation_replays_the_outcome_but_never_the_secret()
+    {
+        var identity = await IdentityHost.GetAsync();
+        using var admin = await AdminAsync(identity);
+        var clientId = $"ministry-hr-{Guid.NewGuid():N}"[..24];
+        var key = Guid.NewGuid().ToString();
+        HttpRequestMessage Create() => new(HttpMethod.Post, "/api/v1/clients")
+        {
+            Content = JsonContent.Create(new { clientId, displayName = "Croatian registry", country = "hr" }), Headers = { { "Idempotency-Key", key } },
+        };
+
+        using var first = await admin.SendAsync(Create());
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        var secret = (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("clientSecret").GetString()!;
+
+        using var retry = await admin.SendAsync(Create());
+        Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
+        Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(first.Headers.Location, retry.Headers.Location);
+        Assert.DoesNotContain(secret, await retry.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // Nor is it anywhere in the idempotency store.
+        var servers = await MenSI.Testing.PlatformServers.GetAsync();
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(servers.Redis.ConnectionString);
+        var server = redis.GetServer(redis.GetEndPoints()[0]);
+        foreach (var stored in server.Keys(pattern: "idempotency:*"))
+        {
+            Assert.DoesNotContain(secret, (string?)await redis.GetDatabase().StringGetAsync(stored) ?? "", StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task A_machine_client_gets_its_secret_once_acts_for_its_country_and_stops_when_deleted()
     {
         var identity = await IdentityHost.GetAsync();

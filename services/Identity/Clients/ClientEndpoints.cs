@@ -35,7 +35,7 @@ public static partial class ClientEndpoints
         var clients = app.MapGroup(Route).WithTags("Clients").RequireAuthorization(Policies.NetworkAdmin);
         clients.MapGet("/", ListClients).WithName("ListClients");
         clients.MapGet("/{clientId}", GetClient).WithName("GetClient");
-        clients.MapPost("/", CreateClient).WithName("CreateClient").WithIdempotency();
+        clients.MapPost("/", CreateClient).WithName("CreateClient").WithIdempotency(Idempotency.ReplayBody.Never);
         clients.MapDelete("/{clientId}", DeleteClient).WithName("DeleteClient");
     }
 

@@ -17,7 +17,7 @@ public static class UserEndpoints
         var users = app.MapGroup(Route).WithTags("Users").RequireAuthorization(Policies.NetworkAdmin);
         users.MapGet("/", ListUsers).WithName("ListUsers");
         users.MapGet("/{id:guid}", GetUser).WithName("GetUser");
-        users.MapPost("/", CreateUser).WithName("CreateUser").WithIdempotency();
+        users.MapPost("/", CreateUser).WithName("CreateUser").WithIdempotency(Idempotency.ReplayBody.Never);
         users.MapPut("/{id:guid}", UpdateUser).WithName("UpdateUser");
         users.MapPost("/{id:guid}/unlock", UnlockUser).WithName("UnlockUser");
         users.MapDelete("/{id:guid}", EraseUser).WithName("EraseUser");

@@ -26,7 +26,7 @@ public static class ContactEndpoints
     {
         var contacts = app.MapGroup(SchoolEndpoints.Route + "/{id:guid}/contacts").WithTags("Contact persons").RequireAuthorization(Policies.SchoolStaff);
         contacts.MapGet("/", List).WithName("ListContacts");
-        contacts.MapPost("/", Add).WithName("AddContact").WithIdempotency();
+        contacts.MapPost("/", Add).WithName("AddContact").WithIdempotency(Idempotency.ReplayBody.Never);
         contacts.MapGet("/{contactId:guid}/export", Export).WithName("ExportContact");
         contacts.MapDelete("/{contactId:guid}", Erase).WithName("EraseContact");
     }

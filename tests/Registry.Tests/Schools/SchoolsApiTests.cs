@@ -210,6 +210,13 @@ public class SchoolsApiTests(RegistryFixture registry) : IClassFixture<RegistryF
 
         var other = SchoolBodies.Valid();
         await ProblemAssert.IsProblemAsync(await _client.SendAsync(Request(other)), HttpStatusCode.UnprocessableEntity, "urn:mensi:problem:idempotency-key-reused");
+
+        // The key is the caller's: another caller using the same key creates its own school, and sees nothing of the first.
+        using var ministry = await registry.ClientAsync(MenSI.Testing.Security.Persona.MinistryOfficer("HU"));
+        var theirs = await ministry.SendAsync(Request(other));
+        Assert.Equal(HttpStatusCode.Created, theirs.StatusCode);
+        Assert.False(theirs.Headers.Contains("Idempotent-Replayed"));
+        Assert.NotEqual(first.Headers.Location, theirs.Headers.Location);
     }
 
     [Fact]
