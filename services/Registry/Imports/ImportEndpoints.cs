@@ -14,9 +14,10 @@ public sealed record ImportReport(bool DryRun, string Country, int Rows, int Cre
 
 /// <summary>
 /// Bulk import of a national registry (CSV or JSON) for one country: upsert by national identifier, so importing the
-/// same file twice changes nothing the second time. Rows stream through in batches of <see cref="BatchSize"/>, each
-/// batch one transaction with its events; memory stays bounded whatever the file's size. Valid rows are applied and
-/// invalid ones rejected with reasons; an interrupted import is completed by importing the file again.
+/// same file twice changes nothing the second time. Rows stream through in batches of <see cref="BatchSize"/> (memory
+/// stays bounded whatever the file's size), all in one transaction with their events: valid rows are applied and
+/// invalid ones rejected with reasons, and a file that cannot be read to its end (broken JSON, bytes that are not UTF-8,
+/// a dropped connection) changes nothing at all.
 /// </summary>
 public static class ImportEndpoints
 {
@@ -32,7 +33,7 @@ public static class ImportEndpoints
 
     internal static async Task<Results<Ok<ImportReport>, ValidationProblem, ProblemHttpResult>> Import(
         string? country, bool? dryRun, HttpRequest request, Caller caller, ResourceAccess access, RegistryDbContext db, TimeProvider clock,
-        CancellationToken cancellationToken)
+        OutboxSignal outbox, CancellationToken cancellationToken)
     {
         var code = country?.Trim().ToUpperInvariant() ?? "";
         if (!Countries.IsEuropean(code))
@@ -48,20 +49,23 @@ public static class ImportEndpoints
         };
         if (rows is null)
         {
-            return Problems.Problem(StatusCodes.Status415UnsupportedMediaType, ProblemTypes.MalformedRequest, "Unsupported file type.",
+            return Problems.Problem(StatusCodes.Status415UnsupportedMediaType, ProblemTypes.UnsupportedMediaType, "Unsupported file type.",
                 "Send the file as text/csv or application/json.");
         }
 
         var run = new ImportRun(code, dryRun ?? false, db, clock);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         try
         {
             await run.RunAsync(rows, cancellationToken);
         }
         catch (ImportFormatException e)
         {
-            return Problems.Validation(new Dictionary<string, string[]> { ["file"] = [e.Message] }, "The file cannot be read.");
+            return Problems.Validation(new Dictionary<string, string[]> { ["file"] = [e.Message] }, "The file cannot be read; nothing was imported.");
         }
 
+        await transaction.CommitAsync(cancellationToken);
+        outbox.Notify();
         return TypedResults.Ok(run.Report());
     }
 

@@ -3,9 +3,15 @@ using System.Text.Json;
 
 namespace MenSI.Registry.Imports;
 
-/// <summary>One row of a national registry file, as text: validation turns it into a school or into reasons.</summary>
-public sealed record ImportRow(int Line, IReadOnlyDictionary<string, string?> Fields, IReadOnlyList<string> UnknownFields)
+/// <summary>
+/// One row of a national registry file, as text: validation turns it into a school or into reasons. <see cref="Invalid"/>
+/// holds the fields that could not even be read as text of their kind (a JSON number where a name belongs, say).
+/// </summary>
+public sealed record ImportRow(int Line, IReadOnlyDictionary<string, string?> Fields, IReadOnlyList<string> UnknownFields,
+    IReadOnlyDictionary<string, string>? InvalidFields = null)
 {
+    public IReadOnlyDictionary<string, string> Invalid => InvalidFields ?? new Dictionary<string, string>();
+
     public string? this[string field] => Fields.TryGetValue(field, out var value) ? value : null;
 }
 
@@ -22,12 +28,34 @@ public static class ImportRows
     public static readonly IReadOnlyList<string> Columns =
         ["nationalId", "nationalIdScheme", "name", "region", "city", "website", "erasmusOid", "educationLevels", "pupils", "teachers", "languages"];
 
+    public static readonly IReadOnlySet<string> ListColumns = new HashSet<string> { "educationLevels", "languages" };
+    private const string NulReason = "Must not contain the NUL character (U+0000).";
+    public static readonly IReadOnlySet<string> NumberColumns = new HashSet<string> { "pupils", "teachers" };
+
+    /// <summary>
+    /// CSV in UTF-8 (a byte-order mark is allowed). Bytes that are not UTF-8, as a Windows-1250 or Latin-1 export has
+    /// them, stop the import with the line they follow, instead of becoming replacement characters in school names.
+    /// </summary>
     public static async IAsyncEnumerable<ImportRow> ReadCsvAsync(Stream body, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var reader = new StreamReader(body);
+        using var reader = new StreamReader(body, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true));
         string[]? header = null;
-        await foreach (var (line, values) in CsvRecords.ReadAsync(reader, cancellationToken))
+        var lastLine = 0;
+        await using var records = CsvRecords.ReadAsync(reader, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        while (true)
         {
+            try
+            {
+                if (!await records.MoveNextAsync()) break;
+            }
+            catch (System.Text.DecoderFallbackException)
+            {
+                throw new ImportFormatException($"The file is not UTF-8: bytes after line {lastLine} are not valid UTF-8. Save or convert it as UTF-8 " +
+                                                "(an export in Windows-1250 or ISO-8859-2, for example, must be converted first).");
+            }
+
+            var (line, values) = records.Current;
+            lastLine = line;
             if (header is null)
             {
                 header = values.Select(v => v.Trim()).ToArray();
@@ -38,8 +66,15 @@ public static class ImportRows
             }
 
             var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
-            for (var i = 0; i < header.Length; i++) fields[header[i]] = i < values.Count && values[i].Trim() is { Length: > 0 } value ? value : null;
-            yield return new ImportRow(line, fields, values.Count > header.Length ? [$"(column {header.Length + 1}: more fields than columns)"] : []);
+            var invalid = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (var i = 0; i < header.Length; i++)
+            {
+                var value = i < values.Count && values[i].Trim() is { Length: > 0 } given ? given : null;
+                if (value?.Contains('\0') == true) invalid[header[i]] = NulReason;
+                else fields[header[i]] = value;
+            }
+
+            yield return new ImportRow(line, fields, values.Count > header.Length ? [$"(column {header.Length + 1}: more fields than columns)"] : [], invalid);
         }
 
         if (header is null) throw new ImportFormatException("The CSV file has no header row.");
@@ -80,22 +115,50 @@ public static class ImportRows
 
             var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
             var unknown = new List<string>();
+            var invalid = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var property in element.EnumerateObject())
             {
                 if (!Columns.Contains(property.Name)) unknown.Add(property.Name);
-                else fields[property.Name] = AsText(property.Value);
+                else if (fields.ContainsKey(property.Name) || invalid.ContainsKey(property.Name)) invalid[property.Name] = "Given twice in the object.";
+                else if (AsText(property.Name, property.Value, out var text) is { } why) invalid[property.Name] = why;
+                else fields[property.Name] = text;
             }
 
-            yield return new ImportRow(line, fields, unknown);
+            yield return new ImportRow(line, fields, unknown, invalid);
         }
     }
 
-    /// <summary>JSON values as the CSV would have them: arrays joined with ';', numbers as written, null as absent.</summary>
-    private static string? AsText(JsonElement value) => value.ValueKind switch
+    /// <summary>
+    /// A JSON value as the CSV would have it (lists joined with ';', numbers as written, null as absent), if it is of the
+    /// column's kind: text a string, counts a number, lists an array of strings. Returns why not, otherwise null.
+    /// </summary>
+    private static string? AsText(string column, JsonElement value, out string? text)
     {
-        JsonValueKind.Null => null,
-        JsonValueKind.String => value.GetString(),
-        JsonValueKind.Array => string.Join(';', value.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText())),
-        _ => value.GetRawText(),
-    };
+        text = null;
+        if (value.ValueKind == JsonValueKind.Null) return null;
+        try
+        {
+            if (ListColumns.Contains(column))
+            {
+                if (value.ValueKind != JsonValueKind.Array || value.EnumerateArray().Any(v => v.ValueKind != JsonValueKind.String)) return "Must be an array of strings.";
+                text = string.Join(';', value.EnumerateArray().Select(v => v.GetString()));
+            }
+            else if (NumberColumns.Contains(column))
+            {
+                if (value.ValueKind != JsonValueKind.Number) return "Must be a number.";
+                text = value.GetRawText();
+            }
+            else
+            {
+                if (value.ValueKind != JsonValueKind.String) return "Must be a string.";
+                text = value.GetString();
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return "Must be valid Unicode text (the value holds a lone surrogate).";
+        }
+
+        return text?.Contains('\0') == true ? NulReason : null;
+    }
 }

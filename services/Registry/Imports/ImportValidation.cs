@@ -16,6 +16,7 @@ public static class ImportValidation
     {
         var found = new Dictionary<string, string[]>();
         foreach (var field in row.UnknownFields) found[field] = ["Not a column of the import format."];
+        foreach (var (field, reason) in row.Invalid) found[field] = [reason];
 
         var nationalId = NationalIds.Normalise(row["nationalId"] ?? "");
         if (nationalId.Length == 0) found["nationalId"] = ["Required."];
@@ -34,8 +35,8 @@ public static class ImportValidation
         var pupils = Number(row["pupils"], "pupils", found);
         var teachers = Number(row["teachers"], "teachers", found);
         var profile = new SchoolProfile(
-            row["name"]?.Trim() ?? "", Blank(row["region"]), Blank(row["city"]), Blank(row["website"]), Blank(row["erasmusOid"])?.ToUpperInvariant(),
-            levels, pupils, teachers, List(row["languages"]));
+            SchoolText.Clean(row["name"]) ?? "", SchoolText.Clean(row["region"]), SchoolText.Clean(row["city"]), SchoolText.Clean(row["website"]),
+            SchoolText.Clean(row["erasmusOid"])?.ToUpperInvariant(), levels, pupils, teachers, List(row["languages"]));
         var profileErrors = new Dictionary<string, string[]>();
         SchoolProfileRules.Check(profile, profileErrors);
         foreach (var (field, reasons) in profileErrors) found.TryAdd(field, reasons);
@@ -43,8 +44,6 @@ public static class ImportValidation
         foreach (var (field, reasons) in found.OrderBy(f => f.Key, StringComparer.Ordinal)) errors.Add(new RowError(row.Line, field, reasons[0]));
         return found.Count == 0 ? new ImportedSchool(row.Line, nationalId, profile) : null;
     }
-
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private static List<string> List(string? value) =>
         value is null ? [] : value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();

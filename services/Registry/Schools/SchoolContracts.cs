@@ -17,17 +17,29 @@ public class SchoolProfileRequest
     public List<string>? Languages { get; init; }
 
     public SchoolProfile ToProfile() => new(
-        Name?.Trim() ?? "",
-        Blank(Region),
-        Blank(City),
-        Blank(Website),
-        Blank(ErasmusOid)?.ToUpperInvariant(),
+        SchoolText.Clean(Name) ?? "",
+        SchoolText.Clean(Region),
+        SchoolText.Clean(City),
+        SchoolText.Clean(Website),
+        SchoolText.Clean(ErasmusOid)?.ToUpperInvariant(),
         EducationLevels ?? [],
         Pupils,
         Teachers,
         Languages?.Select(l => l.Trim()).ToList() ?? []);
+}
 
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+/// <summary>
+/// Text as the Registry stores it, whichever way it came in (the API or a national registry's file): trimmed, blank as
+/// absent, and in Unicode normal form C, so "Székesfehérvár" typed with combining accents and with precomposed letters is
+/// one name, found by one search.
+/// </summary>
+public static class SchoolText
+{
+    public static string? Clean(string? value) =>
+        string.IsNullOrWhiteSpace(value) ? null : value.Trim().Normalize(System.Text.NormalizationForm.FormC);
+
+    /// <summary>A name, region or city is one line: a line break or another control character is a mistake in the source.</summary>
+    public static bool IsOneLine(string? value) => value is null || !value.Any(char.IsControl);
 }
 
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]

@@ -69,6 +69,10 @@ public static partial class SchoolProfileRules
 
         if (profile.Region is { Length: > 100 }) errors["region"] = ["Must be at most 100 characters."];
         if (profile.City is { Length: > 100 }) errors["city"] = ["Must be at most 100 characters."];
+        foreach (var (field, value) in new[] { ("name", profile.Name), ("region", profile.Region), ("city", profile.City) })
+        {
+            if (!SchoolText.IsOneLine(value)) errors.TryAdd(field, ["Must be one line: no line breaks, tabs or other control characters."]);
+        }
 
         if (profile.Website is not null &&
             (profile.Website.Length > 300 || !Uri.TryCreate(profile.Website, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))

@@ -95,4 +95,74 @@ public class ImportApiTests(RegistryFixture registry) : IClassFixture<RegistryFi
         var xml = await registry.Client.PostAsync(new Uri("/api/v1/schools/imports?country=HU", UriKind.Relative), new StringContent("<x/>", Encoding.UTF8, "application/xml"));
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, xml.StatusCode);
     }
+
+    private async Task<HttpResponseMessage> PostFileAsync(byte[] body, string mediaType) =>
+        await registry.Client.PostAsync(new Uri("/api/v1/schools/imports?country=HU", UriKind.Relative),
+            new ByteArrayContent(body) { Headers = { { "Content-Type", mediaType } } });
+
+    private Task<bool> ExistsAsync(string nationalId) => registry.QueryAsync(db => db.Schools.AnyAsync(s => s.Country == "HU" && s.NationalId == nationalId));
+
+    [Fact]
+    public async Task A_file_that_is_not_utf8_is_refused_with_its_line_and_nothing_is_imported()
+    {
+        var (good, bad) = (NextId(), NextId());
+        // A Windows-1250 export: "é" and "á" are single bytes that UTF-8 cannot read.
+        byte[] body = [.. Encoding.ASCII.GetBytes($"nationalId,name,educationLevels\n{good},Budapesti Iskola,primary\n{bad},Sz"), 0xE9,
+            .. Encoding.ASCII.GetBytes("kesfeh"), 0xE9, .. Encoding.ASCII.GetBytes("rv"), 0xE1, .. Encoding.ASCII.GetBytes("r Iskola,primary\n")];
+
+        var refused = await ProblemAssert.IsProblemAsync(await PostFileAsync(body, "text/csv"), HttpStatusCode.BadRequest, "urn:mensi:problem:validation");
+        Assert.Contains("not UTF-8", refused.GetProperty("errors").GetProperty("file")[0].GetString(), StringComparison.Ordinal);
+        Assert.False(await ExistsAsync(good)); // not even the line before it
+        Assert.False(await ExistsAsync(bad));
+    }
+
+    [Fact]
+    public async Task A_json_file_that_breaks_after_a_thousand_rows_changes_nothing()
+    {
+        var ids = Enumerable.Range(0, 1_001).Select(_ => NextId()).ToList();
+        var rows = string.Join(",", ids.Select(id => $$"""{"nationalId":"{{id}}","name":"Iskola {{id}}","educationLevels":["primary"]}"""));
+        var response = await PostFileAsync(Encoding.UTF8.GetBytes($$"""[{{rows}},{"nationalId": """), "application/json");
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "urn:mensi:problem:validation");
+        Assert.Equal(0, await registry.QueryAsync(db => db.Schools.CountAsync(s => s.Country == "HU" && ids.Contains(s.NationalId))));
+    }
+
+    [Fact]
+    public async Task Json_values_of_the_wrong_kind_are_rejected_rows_not_silently_converted()
+    {
+        var ids = Enumerable.Range(0, 5).Select(_ => NextId()).ToList();
+        var json = $$"""
+            [
+              {"nationalId":"{{ids[0]}}","name":12345,"educationLevels":["primary"]},
+              {"nationalId":"{{ids[1]}}","name":"Iskola","pupils":"12","educationLevels":["primary"]},
+              {"nationalId":"{{ids[2]}}","name":"Iskola","educationLevels":"primary"},
+              {"nationalId":"{{ids[3]}}","name":"Isk\ud800ola","educationLevels":["primary"]},
+              {"nationalId":"{{ids[4]}}","name":"Jó Iskola","pupils":12,"educationLevels":["primary"]}
+            ]
+            """;
+        var report = await ImportAsync(registry.Client, json, "application/json", dryRun: false);
+
+        Assert.Equal((5, 1, 0, 0, 4), Counts(report));
+        var reasons = report.GetProperty("errors").EnumerateArray()
+            .ToDictionary(e => e.GetProperty("line").GetInt32(), e => (e.GetProperty("field").GetString(), e.GetProperty("reason").GetString()));
+        Assert.Equal(("name", "Must be a string."), reasons[1]);
+        Assert.Equal(("pupils", "Must be a number."), reasons[2]);
+        Assert.Equal(("educationLevels", "Must be an array of strings."), reasons[3]);
+        Assert.Equal("name", reasons[4].Item1);
+        Assert.True(await ExistsAsync(ids[4]));
+    }
+
+    [Fact]
+    public async Task Names_are_stored_in_normal_form_C_and_a_line_break_in_a_name_is_refused()
+    {
+        var (decomposed, broken) = (NextId(), NextId());
+        var csv = $"nationalId,name,educationLevels\n{decomposed},Sze\u0301kesfehe\u0301rva\u0301ri Iskola,primary\n{broken},\"Első\nIskola\",primary\n";
+        var report = await ImportAsync(registry.Client, csv, "text/csv", dryRun: false);
+
+        Assert.Equal((2, 1, 0, 0, 1), Counts(report));
+        Assert.Equal("name", report.GetProperty("errors")[0].GetProperty("field").GetString());
+        var name = await registry.QueryAsync(db => db.Schools.Where(s => s.Country == "HU" && s.NationalId == decomposed).Select(s => s.Name).SingleAsync());
+        Assert.Equal("Sz\u00e9kesfeh\u00e9rv\u00e1ri Iskola", name);
+        Assert.True(name.IsNormalized(NormalizationForm.FormC));
+    }
 }
