@@ -35,6 +35,23 @@ public static class DatabaseExtensions
     }
 
     /// <summary>
+    /// Saves, or names the unique constraint the save ran into (a concurrent request won a race the endpoint's own
+    /// check could not see): the one way every service turns a duplicate into its 409. Null when it saved.
+    /// </summary>
+    public static async Task<string?> SaveOrDuplicateAsync(this DbContext db, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return null;
+        }
+        catch (DbUpdateException e) when (e.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation } unique)
+        {
+            return unique.ConstraintName ?? "";
+        }
+    }
+
+    /// <summary>
     /// Runs the service, or with the argument <c>migrate</c> applies pending migrations and exits: the production step,
     /// run once per release before new replicas start (migrating on start-up is unsafe with many replicas).
     /// </summary>

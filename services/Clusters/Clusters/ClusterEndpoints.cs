@@ -1,3 +1,4 @@
+using MenSI.ServiceDefaults.Data;
 using MenSI.Clusters.Schools;
 using MenSI.ServiceDefaults;
 using MenSI.ServiceDefaults.Http;
@@ -6,7 +7,6 @@ using MenSI.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace MenSI.Clusters.Clusters;
 
@@ -170,13 +170,9 @@ public static class ClusterEndpoints
                 case ProblemHttpResult refused: return refused;
             }
 
-            try
+            if (await db.SaveOrDuplicateAsync(cancellationToken) is { } constraint)
             {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
-            {
-                return Problems.Broken(unique.ConstraintName == ClusterMember.OneCurrentRowIndex
+                return Problems.Broken(constraint == ClusterMember.OneCurrentRowIndex
                     ? new RuleViolation("already-a-member", "The school joined this cluster at the same moment; read the cluster again.")
                     : new RuleViolation("one-active-cluster-per-mentee", "A mentee of this cluster joined another active cluster at the same moment; read the cluster again."));
             }

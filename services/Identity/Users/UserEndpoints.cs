@@ -1,9 +1,9 @@
+using MenSI.ServiceDefaults.Data;
 using MenSI.ServiceDefaults.Http;
 using MenSI.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace MenSI.Identity.Users;
 
@@ -63,11 +63,7 @@ public static class UserEndpoints
         var user = User.Create(details, request.Email!, clock.GetUtcNow());
         user.SetPasswordHash(hasher.HashPassword(user, request.Password!));
         db.Users.Add(user);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        if (await db.SaveOrDuplicateAsync(cancellationToken) is not null)
         {
             return Problems.Conflict(ProblemTypes.Duplicate, "A user with this email exists.", "Each email signs in one user.");
         }

@@ -1,3 +1,4 @@
+using MenSI.ServiceDefaults.Data;
 using System.Text.Json.Serialization;
 using MenSI.Registry.Contacts;
 using MenSI.Registry.Membership;
@@ -8,7 +9,6 @@ using MenSI.ServiceDefaults.Messaging;
 using MenSI.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace MenSI.Registry.Applications;
 
@@ -85,11 +85,7 @@ public static class ApplicationEndpoints
             (contact!.Name!.Trim(), contact.Email!.Trim(), string.IsNullOrWhiteSpace(contact.Function) ? null : contact.Function.Trim()), existing, clock.GetUtcNow());
         db.SchoolApplications.Add(application);
         db.AddIntegrationEvent(application.ToSubmittedEvent());
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        if (await db.SaveOrDuplicateAsync(cancellationToken) is not null)
         {
             return Problems.Conflict(ProblemTypes.Duplicate, "This school has an open application.",
                 $"{country} school {nationalId} already applied; wait for the decision.");

@@ -1,10 +1,10 @@
+using MenSI.ServiceDefaults.Data;
 using MenSI.ServiceDefaults;
 using MenSI.ServiceDefaults.Http;
 using MenSI.ServiceDefaults.Messaging;
 using MenSI.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace MenSI.Registry.Schools;
 
@@ -101,11 +101,7 @@ public static class SchoolEndpoints
         var school = School.Register(country, nationalId, profile, clock.GetUtcNow());
         db.Schools.Add(school);
         db.AddIntegrationEvent(school.ToRegisteredEvent());
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        if (await db.SaveOrDuplicateAsync(cancellationToken) is not null)
         {
             // Lost a race with a concurrent registration of the same school: same answer as the check above.
             var winner = await db.Schools.AsNoTracking().Where(s => s.Country == country && s.NationalId == nationalId).Select(s => s.Id).FirstAsync(cancellationToken);
