@@ -30,14 +30,32 @@ public sealed class DistributedApplication : IAsyncDisposable
         _context = new RunContext(state, Log, durable, repositoryRoot);
     }
 
-    public static DistributedApplicationBuilder CreateBuilder(string[] args) =>
-        new(args, DistributedApplicationTesting.Current?.Configuration);
+    /// <summary>The graph's builder; unknown options print the usage and end the process (exit code 2), <c>--help</c> prints it (0).</summary>
+    public static DistributedApplicationBuilder CreateBuilder(string[] args)
+    {
+        if (args.Any(a => a is "--help" or "-h"))
+        {
+            Console.WriteLine(DistributedApplicationBuilder.Usage);
+            System.Environment.Exit(0);
+        }
+
+        if (DistributedApplicationBuilder.CheckArguments(args) is { } problem)
+        {
+            Console.Error.WriteLine(problem);
+            Console.Error.WriteLine(DistributedApplicationBuilder.Usage);
+            System.Environment.Exit(2);
+        }
+
+        return new(args, DistributedApplicationTesting.Current?.Configuration);
+    }
 
     public StateFolder State { get; }
     public LogSink Log { get; }
     public IReadOnlyList<Resource> Resources => _resources;
     public TimeSpan StartupTime { get; private set; }
     public RestartPolicy RestartPolicy { get; init; } = RestartPolicy.Default;
+    /// <summary>Held for the application's lifetime: no second AppHost on this state folder meanwhile.</summary>
+    internal InstanceLock? InstanceLock { get; init; }
 
     public Resource this[string name] => _resources.Single(r => r.Name == name);
     public T Get<T>(string name) where T : Resource => (T)this[name];
@@ -147,6 +165,7 @@ public sealed class DistributedApplication : IAsyncDisposable
 
         State.StopLeftovers();
         Log.Say("All resources stopped.");
+        InstanceLock?.Dispose(); // the folder is free for the next AppHost
     }
 
     /// <summary>Kills every process at once: the second Ctrl+C.</summary>

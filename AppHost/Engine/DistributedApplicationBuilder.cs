@@ -57,9 +57,48 @@ public sealed class DistributedApplicationBuilder
             }
         }
 
-        if (Configuration.GetValue<bool>("Fresh")) StateFolder.Wipe(StateDirectory);
+        var instanceLock = InstanceLock.TryAcquire(StateDirectory, out var holder);
+        if (instanceLock is null)
+        {
+            Console.Error.WriteLine($"Another AppHost (pid {holder}) is running with the state folder {StateDirectory}; nothing was started or changed. " +
+                                    "Stop it first, or use another folder with --state-dir.");
+            System.Environment.Exit(1);
+        }
+
+        if (Configuration.GetValue<bool>("Fresh")) StateFolder.WipeContents(StateDirectory, keep: InstanceLock.FileName);
         return new DistributedApplication(_resources, new StateFolder(StateDirectory), RepositoryRoot,
-            durable: Configuration.GetValue("Durable", true), quiet: Configuration.GetValue<bool>("Quiet"), [.. StartedNotes]);
+            durable: Configuration.GetValue("Durable", true), quiet: Configuration.GetValue<bool>("Quiet"), [.. StartedNotes]) { InstanceLock = instanceLock };
+    }
+
+    public const string Usage = """
+        usage: dotnet run --project AppHost [-- OPTIONS]
+          --fresh              wipe the state folder first: a new, empty network
+          --state-dir DIR      keep the state (data, logs, PIDs) in DIR instead of .state/
+          --gateway-port N     the gateway's port on localhost (default 5080)
+          --help               this text
+        """;
+
+    /// <summary>Refuses what it does not know, with the usage, before anything starts; null when the arguments are fine.</summary>
+    public static string? CheckArguments(string[] args)
+    {
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--fresh":
+                    continue;
+                case "--state-dir" or "--gateway-port" when i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal):
+                    if (args[i] == "--gateway-port" && !(int.TryParse(args[i + 1], out var port) && port is > 0 and < 65536)) return $"--gateway-port takes a port number, not '{args[i + 1]}'.";
+                    i++;
+                    continue;
+                case "--state-dir" or "--gateway-port":
+                    return $"{args[i]} needs a value.";
+                default:
+                    return $"Unknown option or argument '{args[i]}'.";
+            }
+        }
+
+        return null;
     }
 
     // "--fresh" alone is a switch; the configuration command-line provider wants a value.

@@ -92,7 +92,7 @@ public sealed class RabbitMqResource(string name) : ProcessResource(name), IReso
         // Belt and braces: no VM of this folder may survive its stop.
         if (OperatingSystem.IsLinux() && _folder.Length > 0)
         {
-            foreach (var pid in StateFolder.ProcessesNaming(Path.Combine(_folder, "mnesia"))) ManagedProcess.SendSignal(pid, Signal.Kill);
+            foreach (var pid in StateFolder.ProcessesNaming(Path.Combine(_folder, "mnesia"), "beam.smp")) ManagedProcess.SendSignal(pid, Signal.Kill);
         }
 
         await StopEpmdAsync();

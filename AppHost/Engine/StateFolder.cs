@@ -42,9 +42,9 @@ public sealed class StateFolder
     public void ForgetPid(string resource, int pid) => File.Delete(Path.Combine(PidsDirectory, $"{resource}.{pid}.json"));
 
     /// <summary>
-    /// Stops whatever an earlier run of this state folder left running: the recorded PIDs (checked against their start
-    /// time, so a recycled PID is never hit) and any process whose command line names this folder (a broker's VM).
-    /// Returns what it stopped, for the operator to read.
+    /// Stops whatever an earlier run of this state folder left running: the PIDs it recorded, each checked against its
+    /// start time, so a recycled PID is never hit. Nothing else: a process that merely names the folder (an editor, a
+    /// tail of a log) is not ours. Returns what it stopped, for the operator to read.
     /// </summary>
     public IReadOnlyList<string> StopLeftovers()
     {
@@ -61,21 +61,12 @@ public sealed class StateFolder
             File.Delete(file);
         }
 
-        if (OperatingSystem.IsLinux())
-        {
-            foreach (var pid in ProcessesNaming(Root))
-            {
-                ManagedProcess.SendSignal(pid, Signal.Kill);
-                stopped.Add($"pid {pid}");
-            }
-        }
-
         if (stopped.Count > 0) Thread.Sleep(500); // let the kernel release ports and files
         return stopped;
     }
 
-    /// <summary>Processes whose command line contains <paramref name="text"/> (Linux /proc).</summary>
-    public static IEnumerable<int> ProcessesNaming(string text)
+    /// <summary>Processes whose command line contains <paramref name="text"/> (Linux /proc), of <paramref name="command"/> if given.</summary>
+    public static IEnumerable<int> ProcessesNaming(string text, string? command = null)
     {
         var self = Environment.ProcessId;
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
@@ -85,8 +76,24 @@ public sealed class StateFolder
             try { cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' '); }
             catch (IOException) { continue; }
             catch (UnauthorizedAccessException) { continue; }
-            if (cmdline.Contains(text, StringComparison.Ordinal)) yield return pid;
+            if (!cmdline.Contains(text, StringComparison.Ordinal)) continue;
+            if (command is not null && ReadOrEmpty(Path.Combine(dir, "comm")).Trim() != command) continue;
+            yield return pid;
         }
+    }
+
+    private static string ReadOrEmpty(string path)
+    {
+        try { return File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return ""; }
+    }
+
+    /// <summary>Empties the folder but for <paramref name="keep"/> (the instance lock, held while it is emptied).</summary>
+    public static void WipeContents(string root, string keep)
+    {
+        if (!Directory.Exists(root)) return;
+        foreach (var dir in Directory.GetDirectories(root)) Directory.Delete(dir, recursive: true);
+        foreach (var file in Directory.GetFiles(root).Where(f => Path.GetFileName(f) != keep)) File.Delete(file);
     }
 
     /// <summary>Field 22 of /proc/PID/stat: start time in clock ticks since boot; 0 when the process is gone.</summary>

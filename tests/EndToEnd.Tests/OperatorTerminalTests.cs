@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using MenSI.Hosting;
+using MenSI.Testing;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace MenSI.EndToEnd.Tests;
+
+/// <summary>
+/// The AppHost as an operator meets it: a command in a real terminal (a pseudo-terminal through <c>script</c>), so a
+/// Ctrl+C is the terminal's own SIGINT to its foreground process group, exactly as when a person presses it.
+/// </summary>
+public class OperatorTerminalTests(ITestOutputHelper output)
+{
+    private static readonly string AppHost = typeof(Program).Assembly.Location;
+
+    private static Process Start(string fileName, IEnumerable<string> arguments, bool redirectInput = false)
+    {
+        var info = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = redirectInput, UseShellExecute = false };
+        foreach (var a in arguments) info.ArgumentList.Add(a);
+        return Process.Start(info)!;
+    }
+
+    private static async Task<(int Code, string Output)> RunToEndAsync(Process process, TimeSpan timeout)
+    {
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(timeout);
+        try { await process.WaitForExitAsync(cancel.Token); }
+        catch (OperationCanceledException) { process.Kill(entireProcessTree: true); throw new TimeoutException($"still running after {timeout.TotalSeconds:0} s"); }
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    [Fact]
+    public async Task Unknown_options_are_refused_with_the_usage_and_nothing_starts()
+    {
+        var state = Path.Combine(Path.GetTempPath(), "mensi-options-" + Guid.NewGuid().ToString("N")[..8]);
+        using var process = Start("dotnet", [AppHost, "publish", "kubernetes", "--output", "x", "--state-dir", state]);
+        var (code, text) = await RunToEndAsync(process, TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, code);
+        Assert.Contains("usage: dotnet run --project AppHost", text, StringComparison.Ordinal);
+        Assert.Contains("'publish'", text, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(state)); // nothing was started or written
+    }
+
+    [Fact]
+    public async Task In_a_terminal_a_second_AppHost_is_refused_and_Ctrl_C_stops_everything_within_5_seconds()
+    {
+        var state = Path.Combine(Path.GetTempPath(), "mensi-terminal-" + Guid.NewGuid().ToString("N")[..8]);
+        var port = Ports.Free();
+        var command = string.Join(' ', new[] { "dotnet", AppHost, "--state-dir", state, "--gateway-port", port.ToString(CultureInfo.InvariantCulture) }
+            .Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
+        using var terminal = Start("script", ["-qfec", command, "/dev/null"], redirectInput: true);
+        var screen = new StringBuilder();
+        terminal.OutputDataReceived += (_, e) => { lock (screen) screen.AppendLine(e.Data); };
+        terminal.BeginOutputReadLine();
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+            var healthy = await Eventually.UntilAsync(async () =>
+            {
+                try { return (await http.GetAsync(new Uri($"http://127.0.0.1:{port}/health"))).IsSuccessStatusCode; }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { return false; }
+            }, up => up, TimeSpan.FromMinutes(3));
+            Assert.True(healthy, "the AppHost did not come up: " + screen);
+
+            // A second AppHost on the same folder says so and leaves the first alone.
+            using (var second = Start("dotnet", [AppHost, "--state-dir", state, "--gateway-port", Ports.Free().ToString(CultureInfo.InvariantCulture)]))
+            {
+                var (code, text) = await RunToEndAsync(second, TimeSpan.FromSeconds(60));
+                Assert.Equal(1, code);
+                Assert.Contains("Another AppHost", text, StringComparison.Ordinal);
+            }
+
+            Assert.True((await http.GetAsync(new Uri($"http://127.0.0.1:{port}/health"))).IsSuccessStatusCode);
+            var children = Directory.GetFiles(Path.Combine(state, "pids"), "*.json")
+                .Select(f => int.Parse(Path.GetFileName(f).Split('.')[^2], CultureInfo.InvariantCulture)).ToList();
+            Assert.True(children.Count >= 8, $"only {children.Count} recorded processes");
+
+            var clock = Stopwatch.StartNew();
+            await terminal.StandardInput.WriteAsync('\x03'); // Ctrl+C, typed into the terminal
+            await terminal.StandardInput.FlushAsync();
+            using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await terminal.WaitForExitAsync(cancel.Token);
+            var took = clock.Elapsed;
+            output.WriteLine($"Ctrl+C to exit: {took.TotalSeconds:0.0} s");
+
+            Assert.DoesNotContain(children, pid => Directory.Exists($"/proc/{pid}"));
+            Assert.True(took < TimeSpan.FromSeconds(5), $"Ctrl+C took {took.TotalSeconds:0.0} s:\n{screen}");
+        }
+        finally
+        {
+            if (!terminal.HasExited) terminal.Kill(entireProcessTree: true);
+            try { StateFolder.Wipe(state); } catch (IOException) { }
+        }
+    }
+}
