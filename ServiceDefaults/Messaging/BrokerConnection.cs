@@ -16,12 +16,18 @@ public sealed class BrokerConnection(string connectionString, ILogger<BrokerConn
 
     public bool IsOpen => _connection is { IsOpen: true };
 
+    /// <summary>Far above an outbox batch, so the client never throttles it; still a bound.</summary>
+    private const int MaxOutstandingConfirms = 4096;
+
     /// <summary>A new channel; with <paramref name="confirms"/>, each publish completes when the broker has taken it.</summary>
     public async Task<IChannel> CreateChannelAsync(bool confirms, CancellationToken cancellationToken)
     {
         var connection = await ConnectAsync(cancellationToken);
+        // The client's default limiter delays publishes (up to a second each) once 64 confirms are outstanding, and a
+        // batch of the outbox has up to 100 in flight: that delay was most of an event's time on its way out.
         return await connection.CreateChannelAsync(
-            new CreateChannelOptions(publisherConfirmationsEnabled: confirms, publisherConfirmationTrackingEnabled: confirms),
+            new CreateChannelOptions(publisherConfirmationsEnabled: confirms, publisherConfirmationTrackingEnabled: confirms,
+                outstandingPublisherConfirmationsRateLimiter: new ThrottlingRateLimiter(MaxOutstandingConfirms)),
             cancellationToken);
     }
 

@@ -106,9 +106,13 @@ public static class InboxBatch
     public const int MessageLimit = 100;
 
     /// <summary>
-    /// Batches of up to <see cref="MessageLimit"/>, closed 20 ms after the first message (a lone event waits no longer), two
-    /// in flight: <c>bus.AddConsumer&lt;C&gt;((_, c) =&gt; InboxBatch.Configure(c))</c>. MassTransit sizes the prefetch to match.
+    /// Batches of up to <see cref="MessageLimit"/>, closed <see cref="TimeLimit"/> after the first message (a lone event waits
+    /// no longer), two in flight: <c>bus.AddConsumer&lt;C&gt;((_, c) =&gt; InboxBatch.Configure(c))</c>. MassTransit sizes the
+    /// prefetch to match. Under load batches fill while the previous one commits, so the window only sets what a lone
+    /// event waits: at 20 ms it was the largest part of an event's time in Clusters (docs/benchmarks.md, pipeline).
     /// </summary>
     public static void Configure<TConsumer>(IConsumerConfigurator<TConsumer> consumer) where TConsumer : class =>
-        consumer.Options<BatchOptions>(o => o.SetMessageLimit(MessageLimit).SetTimeLimit(TimeSpan.FromMilliseconds(20)).SetConcurrencyLimit(2));
+        consumer.Options<BatchOptions>(o => o.SetMessageLimit(MessageLimit).SetTimeLimit(TimeLimit).SetConcurrencyLimit(2));
+
+    public static readonly TimeSpan TimeLimit = TimeSpan.FromMilliseconds(3);
 }

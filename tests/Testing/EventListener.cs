@@ -7,7 +7,11 @@ using RabbitMQ.Client.Events;
 namespace MenSI.Testing;
 
 /// <summary>A message as any AMQP client sees it: the JSON body and the application properties (headers).</summary>
-public sealed record ReceivedEvent(string Exchange, JsonElement Body, IReadOnlyDictionary<string, string> Headers, string? ContentType, string? MessageId);
+public sealed record ReceivedEvent(string Exchange, JsonElement Body, IReadOnlyDictionary<string, string> Headers, string? ContentType, string? MessageId)
+{
+    /// <summary>When this listener got it (this machine's clock).</summary>
+    public DateTimeOffset ReceivedAt { get; init; } = DateTimeOffset.UtcNow;
+}
 
 /// <summary>
 /// Listens to integration events the way a ministry system would: plain RabbitMQ.Client, an exclusive queue bound to
