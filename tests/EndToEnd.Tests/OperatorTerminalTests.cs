@@ -33,6 +33,12 @@ public class OperatorTerminalTests(ITestOutputHelper output)
         return (process.ExitCode, await stdout + await stderr);
     }
 
+    private static string LogTail(string state)
+    {
+        var log = Path.Combine(state, "logs", "apphost.log");
+        return File.Exists(log) ? string.Join('\n', File.ReadLines(log).TakeLast(40)) : $"(no {log}: {string.Join(", ", Directory.Exists(Path.Combine(state, "logs")) ? Directory.GetFiles(Path.Combine(state, "logs")).Select(Path.GetFileName) : [])})";
+    }
+
     [Fact]
     public async Task Unknown_options_are_refused_with_the_usage_and_nothing_starts()
     {
@@ -84,12 +90,17 @@ public class OperatorTerminalTests(ITestOutputHelper output)
             await terminal.StandardInput.WriteAsync('\x03'); // Ctrl+C, typed into the terminal
             await terminal.StandardInput.FlushAsync();
             using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await terminal.WaitForExitAsync(cancel.Token);
+            try { await terminal.WaitForExitAsync(cancel.Token); }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"Still running 30 s after Ctrl+C. The terminal:\n{screen}\nThe AppHost's log:\n{LogTail(state)}");
+            }
+
             var took = clock.Elapsed;
             output.WriteLine($"Ctrl+C to exit: {took.TotalSeconds:0.0} s");
 
             Assert.DoesNotContain(children, pid => Directory.Exists($"/proc/{pid}"));
-            Assert.True(took < TimeSpan.FromSeconds(5), $"Ctrl+C took {took.TotalSeconds:0.0} s:\n{screen}");
+            Assert.True(took < TimeSpan.FromSeconds(5), $"Ctrl+C took {took.TotalSeconds:0.0} s:\n{screen}\n{LogTail(state)}");
         }
         finally
         {
