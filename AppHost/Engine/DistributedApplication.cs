@@ -108,11 +108,8 @@ public sealed class DistributedApplication : IAsyncDisposable
     {
         var clock = Stopwatch.StartNew();
         SetState(resource, ResourceState.Starting);
-        await resource.StartAsync(_context, cancellationToken);
-        SetState(resource, ResourceState.Running);
-        await resource.WaitHealthyAsync(_context, StartTimeout, cancellationToken);
+        await resource.StartHealthyAsync(_context, StartTimeout, cancellationToken);
         SetState(resource, ResourceState.Healthy);
-        resource.TimeToHealthy ??= clock.Elapsed;
         Log.Say($"{resource.Name} healthy in {clock.Elapsed.TotalSeconds:0.0} s{(resource.Endpoint is { } e ? $" at {e}" : "")}");
     }
 

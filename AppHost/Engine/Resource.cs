@@ -27,6 +27,31 @@ public abstract class Resource(string name)
     public abstract Task StopAsync();
 
     /// <summary>
+    /// Starts it and waits until it is healthy. A process that dies while starting for the first time is started again
+    /// on new ports, twice at most: a "free" port can be taken by another process between the moment it was chosen
+    /// and the moment the server binds it (parallel test runs start dozens of servers), and the server then exits.
+    /// </summary>
+    public async Task StartHealthyAsync(RunContext context, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (var attempt = 1; ; attempt++)
+        {
+            await StartAsync(context, cancellationToken);
+            try
+            {
+                await WaitHealthyAsync(context, timeout, cancellationToken);
+                TimeToHealthy ??= clock.Elapsed;
+                return;
+            }
+            catch (InvalidOperationException) when (attempt < 3 && this is ProcessResource process && TimeToHealthy is null && Exited is { IsCompleted: true })
+            {
+                context.Log.Say($"{Name} exited while starting (attempt {attempt}); starting it again on new ports.");
+                process.Port = 0;
+            }
+        }
+    }
+
+    /// <summary>
     /// Polls health until it answers; fails at once if the process exits, or after <paramref name="timeout"/>, naming
     /// the log to read and quoting its end.
     /// </summary>

@@ -81,11 +81,8 @@ public sealed class PlatformServers
         return servers;
     }
 
-    private static async Task StartAndWaitAsync(Resource resource, RunContext context)
-    {
-        await resource.StartAsync(context, CancellationToken.None);
-        await resource.WaitHealthyAsync(context, TimeSpan.FromSeconds(90), CancellationToken.None);
-    }
+    private static Task StartAndWaitAsync(Resource resource, RunContext context) =>
+        resource.StartHealthyAsync(context, TimeSpan.FromSeconds(90), CancellationToken.None);
 
     // Throw-away servers need no graceful stop, and the test host gives exit handlers little time: kill them all.
     private void Stop()
