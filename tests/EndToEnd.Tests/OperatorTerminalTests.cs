@@ -10,8 +10,9 @@ namespace MenSI.EndToEnd.Tests;
 
 /// <summary>
 /// The AppHost as an operator meets it: a command of its own process group, as a shell starts a foreground job, and
-/// Ctrl+C as a terminal delivers it: SIGINT to that whole group, so every process still in it gets it too. (Driving a
-/// pseudo-terminal through <c>script</c> did the same but now and then lost the keystroke under a loaded test run.)
+/// Ctrl+C as a terminal delivers it: SIGINT to that whole group, so every process still in it gets it too. A test run
+/// started in the background inherits SIGINT ignored (POSIX shells ignore it for background jobs, and .NET keeps an
+/// inherited ignore), so the AppHost is given SIGINT's default disposition, as a terminal's foreground job has it.
 /// </summary>
 public class OperatorTerminalTests(ITestOutputHelper output)
 {
@@ -60,8 +61,8 @@ public class OperatorTerminalTests(ITestOutputHelper output)
     {
         var state = Path.Combine(Path.GetTempPath(), "mensi-terminal-" + Guid.NewGuid().ToString("N")[..8]);
         var port = Ports.Free();
-        // setsid execs in place: the AppHost's PID is its process group's, as a shell's foreground job.
-        using var terminal = Start("setsid", ["dotnet", AppHost, "--state-dir", state, "--gateway-port", port.ToString(CultureInfo.InvariantCulture)]);
+        // env and setsid exec in place: the AppHost's PID is its process group's, as a shell's foreground job's.
+        using var terminal = Start("env", ["--default-signal=INT", "setsid", "dotnet", AppHost, "--state-dir", state, "--gateway-port", port.ToString(CultureInfo.InvariantCulture)]);
         var screen = new StringBuilder();
         terminal.OutputDataReceived += (_, e) => { lock (screen) screen.AppendLine(e.Data); };
         terminal.ErrorDataReceived += (_, e) => { lock (screen) screen.AppendLine(e.Data); };

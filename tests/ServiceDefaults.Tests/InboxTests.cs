@@ -59,20 +59,9 @@ public class InboxTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _servers = await PlatformServers.GetAsync();
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "MenSI.InboxProbe", EnvironmentName = "Testing" });
-        var configuration = _servers.ServiceConfiguration("consumer-db", await _servers.CreateDatabaseAsync("inbox"));
-        configuration["Messaging:RetryLimit"] = "2";
-        configuration["Messaging:RetryMinInterval"] = "00:00:00.050";
-        builder.Configuration.AddInMemoryCollection(configuration);
-        builder.AddServiceDatabase<ConsumerDbContext>("consumer-db");
-        builder.AddMessaging<ConsumerDbContext>(bus => bus.AddConsumer<SchoolSeenConsumer>((_, c) => InboxBatch.Configure(c)));
-        _host = builder.Build();
-        await using (var scope = _host.Services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<ConsumerDbContext>().Database.EnsureCreatedAsync();
-        }
-
-        await _host.StartAsync();
+        _host = await MessagingHost.StartAsync<ConsumerDbContext>(_servers, "MenSI.InboxProbe",
+            new Dictionary<string, string?> { ["Messaging:RetryLimit"] = "2", ["Messaging:RetryMinInterval"] = "00:00:00.050" },
+            bus => bus.AddConsumer<SchoolSeenConsumer>((_, c) => InboxBatch.Configure(c)));
         var health = await _host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
         Assert.Equal(BusHealthStatus.Healthy, health);
     }

@@ -34,22 +34,10 @@ public class OutboxTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _servers = await PlatformServers.GetAsync();
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "MenSI.Registry", EnvironmentName = "Testing" });
-        var configuration = _servers.ServiceConfiguration("producer-db", await _servers.CreateDatabaseAsync("outbox"));
-        configuration["Outbox:MaxAttempts"] = "2";
-        configuration["Outbox:BacklogAge"] = "00:00:01";
-        configuration["Retention:SentOutbox"] = "1.00:00:00";
-        configuration["Retention:Inbox"] = "2.00:00:00";
-        builder.Configuration.AddInMemoryCollection(configuration);
-        builder.AddServiceDatabase<ProducerDbContext>("producer-db");
-        builder.AddMessaging<ProducerDbContext>();
-        _host = builder.Build();
-        await using (var scope = _host.Services.CreateAsyncScope())
+        _host = await MessagingHost.StartAsync<ProducerDbContext>(_servers, "MenSI.Registry", new Dictionary<string, string?>
         {
-            await scope.ServiceProvider.GetRequiredService<ProducerDbContext>().Database.EnsureCreatedAsync();
-        }
-
-        await _host.StartAsync();
+            ["Outbox:MaxAttempts"] = "2", ["Outbox:BacklogAge"] = "00:00:01", ["Retention:SentOutbox"] = "1.00:00:00", ["Retention:Inbox"] = "2.00:00:00",
+        });
     }
 
     public async Task DisposeAsync()
