@@ -77,11 +77,15 @@ internal static class BenchmarkProgram
         finally
         {
             StateFolder.Wipe(stateDir);
+            // What was measured is written even when a later benchmark fails: each section stands alone.
+            if (sections.Count > 0)
+            {
+                var reportPath = Path.Combine(RepositoryRoot.Find(), "docs", "benchmarks.md");
+                await WriteAsync(reportPath, sections, clock.Elapsed);
+                Console.WriteLine($"Rewrote {string.Join(", ", sections.Select(s => s.Name))} in {reportPath} after {clock.Elapsed.TotalMinutes:0.0} min.");
+            }
         }
 
-        var reportPath = Path.Combine(RepositoryRoot.Find(), "docs", "benchmarks.md");
-        await WriteAsync(reportPath, sections, clock.Elapsed);
-        Console.WriteLine($"Rewrote {string.Join(", ", sections.Select(s => s.Name))} in {reportPath} after {clock.Elapsed.TotalMinutes:0.0} min.");
         return 0;
     }
 

@@ -161,7 +161,9 @@ internal static class ScaleBenchmark
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT now()", connection);
-        return (DateTimeOffset)(await command.ExecuteScalarAsync())!;
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return reader.GetFieldValue<DateTimeOffset>(0);
     }
 
     /// <summary>A Hungarian-format registry file: 6-digit OM identifiers, names in the network's languages, with accents.</summary>
