@@ -65,8 +65,11 @@ internal static partial class BenchmarkDocument
     public static string MemoryRow(string when, params ProjectResource[] services) =>
         Invariant($"| {when} | {string.Join(" | ", services.Select(s => $"{s.Name} {RssMb(s.Pid)} MB"))} |");
 
-    /// <summary>A load table: one row per result, with a verdict column when there is a p99 target.</summary>
-    public static string LoadTable(IEnumerable<LoadResult> results, double? p99TargetMs = null)
+    /// <summary>
+    /// A load table: one row per result, with a verdict column when there is a p99 target, filled for the rows the
+    /// target is about (<paramref name="targeted"/>; all by default) and "n/a" for the others.
+    /// </summary>
+    public static string LoadTable(IEnumerable<LoadResult> results, double? p99TargetMs = null, Func<LoadResult, bool>? targeted = null)
     {
         var sb = new StringBuilder();
         var verdict = p99TargetMs is { } t ? Invariant($" p99 < {t:0} ms |") : "";
@@ -74,7 +77,9 @@ internal static partial class BenchmarkDocument
         sb.AppendLine($"| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |{(p99TargetMs is null ? "" : " --- |")}");
         foreach (var r in results)
         {
-            var met = p99TargetMs is { } target ? (r.P99Ms < target && r.Errors == 0 ? " yes |" : " **no** |") : "";
+            var met = p99TargetMs is not { } target ? ""
+                : targeted is not null && !targeted(r) ? " n/a |"
+                : r.P99Ms < target && r.Errors == 0 ? " yes |" : " **no** |";
             sb.AppendLine(Invariant($"| {r.Scenario} | {r.Target} | {r.RequestsPerSecond:0} | {r.P50Ms:0.00} | {r.P99Ms:0.00} | {r.P999Ms:0.00} | {r.Requests} | {r.Errors} |{met}"));
         }
 
