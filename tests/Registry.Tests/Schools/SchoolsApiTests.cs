@@ -46,7 +46,9 @@ public class SchoolsApiTests(RegistryFixture registry) : IClassFixture<RegistryF
         Assert.Equal(published.Body.GetProperty("eventId").GetString(), published.Headers["cloudEvents:id"]);
 
         var eventId = published.Body.GetProperty("eventId").GetGuid();
-        var outbox = await registry.QueryAsync(db => db.Set<OutboxMessage>().AsNoTracking().SingleAsync(m => m.EventId == eventId));
+        // Stamped sent when the dispatcher's batch commits, a moment after the broker confirmed (and delivered) it.
+        var outbox = await Eventually.UntilAsync(() => registry.QueryAsync(db => db.Set<OutboxMessage>().AsNoTracking().SingleAsync(m => m.EventId == eventId)),
+            row => row.SentAt is not null);
         Assert.Equal(typeof(MenSI.Contracts.Registry.SchoolRegistered).FullName, outbox.EventType);
         Assert.NotNull(outbox.SentAt);
     }
