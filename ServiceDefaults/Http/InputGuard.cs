@@ -95,7 +95,8 @@ public static class InputGuard
         return null;
     }
 
-    private const string NulMessage = "Must not contain the NUL character (U+0000).";
+    /// <summary>What a field with a NUL character is told, wherever text enters (imports included).</summary>
+    public const string NulMessage = "Must not contain the NUL character (U+0000).";
 
     private static bool IsPrintableAscii(string value)
     {

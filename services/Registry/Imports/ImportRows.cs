@@ -1,3 +1,4 @@
+using MenSI.ServiceDefaults.Http;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 
@@ -29,7 +30,6 @@ public static class ImportRows
         ["nationalId", "nationalIdScheme", "name", "region", "city", "website", "erasmusOid", "educationLevels", "pupils", "teachers", "languages"];
 
     public static readonly IReadOnlySet<string> ListColumns = new HashSet<string> { "educationLevels", "languages" };
-    private const string NulReason = "Must not contain the NUL character (U+0000).";
     public static readonly IReadOnlySet<string> NumberColumns = new HashSet<string> { "pupils", "teachers" };
 
     /// <summary>
@@ -70,7 +70,7 @@ public static class ImportRows
             for (var i = 0; i < header.Length; i++)
             {
                 var value = i < values.Count && values[i].Trim() is { Length: > 0 } given ? given : null;
-                if (value?.Contains('\0') == true) invalid[header[i]] = NulReason;
+                if (value?.Contains('\0') == true) invalid[header[i]] = InputGuard.NulMessage;
                 else fields[header[i]] = value;
             }
 
@@ -159,6 +159,6 @@ public static class ImportRows
             return "Must be valid Unicode text (the value holds a lone surrogate).";
         }
 
-        return text?.Contains('\0') == true ? NulReason : null;
+        return text?.Contains('\0') == true ? InputGuard.NulMessage : null;
     }
 }
