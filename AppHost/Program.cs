@@ -13,6 +13,7 @@ var postgres = builder.AddPostgres("postgres");
 var identityDb = postgres.AddDatabase("identity-db");
 var registryDb = postgres.AddDatabase("registry-db");
 var clustersDb = postgres.AddDatabase("clusters-db");
+var coursesDb = postgres.AddDatabase("courses-db");
 var redis = builder.AddRedis("redis");
 var rabbitmq = builder.AddRabbitMQ("rabbitmq");
 
@@ -34,11 +35,18 @@ var clusters = builder.AddProject("clusters", "services/Clusters")
     .WithEnvironment("Authentication__Issuer", issuer)
     .WaitFor(clustersDb).WaitFor(rabbitmq).WaitFor(redis);
 
+// Courses learns schools' countries from the Registry's events; its credentials name the gateway's public address.
+var courses = builder.AddProject("courses", "services/Courses")
+    .WithReference(coursesDb).WithReference(rabbitmq).WithReference(redis).WithReference(identity)
+    .WithEnvironment("Authentication__Issuer", issuer)
+    .WithEnvironment("Badges__PublicBaseUrl", issuer)
+    .WaitFor(coursesDb).WaitFor(rabbitmq).WaitFor(redis);
+
 builder.AddProject("gateway", "gateway")
     .WithHttpPort(gatewayPort)
-    .WithReference(registry).WithReference(clusters).WithReference(identity).WithReference(redis)
+    .WithReference(registry).WithReference(clusters).WithReference(courses).WithReference(identity).WithReference(redis)
     .WithEnvironment("Authentication__Issuer", issuer)
-    .WaitFor(registry).WaitFor(clusters).WaitFor(identity);
+    .WaitFor(registry).WaitFor(clusters).WaitFor(courses).WaitFor(identity);
 
 builder.StartedNotes.Add(DevelopmentAccounts.Recipe(builder.RepositoryRoot, issuer));
 

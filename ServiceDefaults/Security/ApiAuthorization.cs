@@ -20,6 +20,7 @@ public static class ApiAuthorization
             .AddPolicy(Policies.NetworkAdmin, p => p.RequireRole(Policies.RolesOf[Policies.NetworkAdmin]))
             .AddPolicy(Policies.Ministry, p => p.RequireRole(Policies.RolesOf[Policies.Ministry]))
             .AddPolicy(Policies.SchoolStaff, p => p.RequireRole(Policies.RolesOf[Policies.SchoolStaff]))
+            .AddPolicy(Policies.CourseAuthors, p => p.RequireRole(Policies.RolesOf[Policies.CourseAuthors]))
             .AddPolicy(Policies.Member, p => p.RequireRole(Policies.RolesOf[Policies.Member]));
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, LoggingAuthorizationResultHandler>();
         services.AddScoped<ResourceAccess>();

@@ -14,6 +14,10 @@ public sealed record Caller(string? Subject, IReadOnlySet<string> Roles, string?
 
     public bool IsAuthenticated => Subject is not null;
     public bool IsNetworkAdmin => Roles.Contains(Security.Roles.NetworkAdmin);
+    public bool IsCourseAuthor => IsNetworkAdmin || Roles.Contains(Security.Roles.CourseManager);
+
+    /// <summary>A person's id: users' subjects are UUIDs, machine clients' never are (Identity refuses such client ids).</summary>
+    public Guid? UserId => Guid.TryParse(Subject, out var id) ? id : null;
 
     public bool IsMinistryOfficerOf(string country) =>
         Roles.Contains(Security.Roles.MinistryOfficer) && string.Equals(Country, country, StringComparison.OrdinalIgnoreCase);

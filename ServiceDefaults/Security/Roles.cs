@@ -7,8 +7,10 @@ public static class Roles
     public const string MinistryOfficer = "ministry-officer";
     public const string SchoolCoordinator = "school-coordinator";
     public const string Teacher = "teacher";
+    /// <summary>Network-wide author of the MOOC: creates courses, their runs and quizzes, and reads every course's analytics.</summary>
+    public const string CourseManager = "course-manager";
 
-    public static readonly IReadOnlyList<string> All = [NetworkAdmin, MinistryOfficer, SchoolCoordinator, Teacher];
+    public static readonly IReadOnlyList<string> All = [NetworkAdmin, MinistryOfficer, SchoolCoordinator, Teacher, CourseManager];
 }
 
 /// <summary>The claims of MenSI access tokens, as they appear in the JWT (never remapped to .NET's long URIs).</summary>
@@ -33,6 +35,8 @@ public static class Policies
     public const string Ministry = "ministry";
     /// <summary>Network admins, ministry officers and school coordinators: the people who change school data.</summary>
     public const string SchoolStaff = "school-staff";
+    /// <summary>Network admins and course managers: who authors courses and manages their runs.</summary>
+    public const string CourseAuthors = "course-authors";
     /// <summary>Any signed-in caller with a platform role.</summary>
     public const string Member = "member";
 
@@ -41,6 +45,7 @@ public static class Policies
         [NetworkAdmin] = [Roles.NetworkAdmin],
         [Ministry] = [Roles.NetworkAdmin, Roles.MinistryOfficer],
         [SchoolStaff] = [Roles.NetworkAdmin, Roles.MinistryOfficer, Roles.SchoolCoordinator],
+        [CourseAuthors] = [Roles.NetworkAdmin, Roles.CourseManager],
         [Member] = [.. Roles.All],
     };
 }

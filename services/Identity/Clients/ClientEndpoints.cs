@@ -69,6 +69,8 @@ public static partial class ClientEndpoints
         var errors = new Dictionary<string, string[]>();
         var clientId = request.ClientId?.Trim() ?? "";
         if (!ClientIdPattern().IsMatch(clientId)) errors["clientId"] = ["Must be 3 to 64 lower-case letters, digits or dashes, starting with a letter or digit."];
+        // Users' subjects are UUIDs and services tell people from machines by that (Caller.UserId).
+        else if (Guid.TryParse(clientId, out _)) errors["clientId"] = ["Must not be a UUID: UUIDs name people."];
         var displayName = request.DisplayName?.Trim() ?? "";
         if (displayName.Length is 0 or > 100) errors["displayName"] = ["Required, at most 100 characters."];
         var country = request.Country?.Trim().ToUpperInvariant() ?? "";

@@ -48,9 +48,12 @@ public static class UserRules
         else if (!isOfficer && code is not null) errors["country"] = ["Only ministry officers act for a country."];
         else if (code is not null && !Countries.IsEuropean(code)) errors["country"] = [Countries.Invalid];
 
+        // A coordinator acts for its school; a teacher may name the school it teaches at (its courses count for that
+        // school's country), which gives it no power over the school.
         var isCoordinator = distinctRoles.Contains(Roles.SchoolCoordinator);
+        var mayHaveSchool = isCoordinator || distinctRoles.Contains(Roles.Teacher);
         if (isCoordinator && schoolId is null) errors["schoolId"] = ["Required for a school coordinator: the school it acts for."];
-        else if (!isCoordinator && schoolId is not null) errors["schoolId"] = ["Only school coordinators act for a school."];
+        else if (!mayHaveSchool && schoolId is not null) errors["schoolId"] = ["Only school coordinators and teachers belong to a school."];
 
         return errors.Count == 0 ? new UserDetails(name, distinctRoles, code, schoolId) : null;
     }

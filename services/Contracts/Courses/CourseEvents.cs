@@ -1,0 +1,58 @@
+namespace MenSI.Contracts.Courses;
+
+/// <summary>A run (cohort) of a published course opened for enrolment. Exchange <c>mensi.courses.course-run-published</c>.</summary>
+/// <param name="CourseId">The course's id (UUID v7).</param>
+/// <param name="RunId">The run's id (UUID v7).</param>
+/// <param name="Language">The run's teaching language (ISO 639-1, such as hu or pt).</param>
+/// <param name="StartsOn">First day of the run.</param>
+/// <param name="EndsOn">Last day of the run.</param>
+/// <param name="EnrolmentOpensOn">First day learners can enrol.</param>
+/// <param name="EnrolmentClosesOn">Last day learners can enrol.</param>
+/// <param name="Capacity">Places; learners beyond it wait in order for a freed place.</param>
+/// <param name="ModuleIds">The course's modules at publication, in order: the steps of the drop-off funnel.</param>
+public sealed record CourseRunPublished(
+    Guid EventId,
+    DateTimeOffset OccurredAt,
+    Guid CourseId,
+    Guid RunId,
+    string Language,
+    DateOnly StartsOn,
+    DateOnly EndsOn,
+    DateOnly EnrolmentOpensOn,
+    DateOnly EnrolmentClosesOn,
+    int Capacity,
+    IReadOnlyList<Guid> ModuleIds) : IIntegrationEvent;
+
+/// <summary>
+/// A learner took a place in a run: at enrolment, or when a freed place promoted them from the waiting list (joining
+/// the waiting list is not an enrolment). Exchange <c>mensi.courses.learner-enrolled</c>. Carries no learner id, name or
+/// email: the school the learner teaches at (from their account, when they named one) is what analytics group by.
+/// </summary>
+/// <param name="EnrolmentId">The enrolment's id (UUID v7): <c>CourseCompleted</c> names the same id.</param>
+/// <param name="SchoolId">The Registry's id of the learner's school; null when the learner's account names none.</param>
+/// <param name="FromWaitingList">True when a freed place promoted the learner.</param>
+public sealed record LearnerEnrolled(
+    Guid EventId,
+    DateTimeOffset OccurredAt,
+    Guid EnrolmentId,
+    Guid CourseId,
+    Guid RunId,
+    Guid? SchoolId,
+    bool FromWaitingList) : IIntegrationEvent;
+
+/// <summary>
+/// A learner met the course's completion rule and was awarded its Open Badges 3.0 credential. Exchange
+/// <c>mensi.courses.course-completed</c>.
+/// </summary>
+/// <param name="EnrolmentId">The enrolment that completed (as in <c>LearnerEnrolled</c>).</param>
+/// <param name="CredentialId">The credential's id; its verification answers at <c>/api/v1/badges/credentials/{id}/verification</c>.</param>
+/// <param name="CompletedOn">The day the rule was met.</param>
+public sealed record CourseCompleted(
+    Guid EventId,
+    DateTimeOffset OccurredAt,
+    Guid EnrolmentId,
+    Guid CourseId,
+    Guid RunId,
+    Guid? SchoolId,
+    Guid CredentialId,
+    DateOnly CompletedOn) : IIntegrationEvent;
