@@ -14,8 +14,9 @@ namespace MenSI.EndToEnd.Tests;
 /// </summary>
 public class AuthorizationMatrixTests(GraphFixture graph) : IClassFixture<GraphFixture>
 {
+    /// <summary>The columns of each row; a course manager (the ninth caller) gets what a teacher gets unless its row says otherwise.</summary>
     private static readonly string[] Callers =
-        ["anonymous", "teacher", "coordinator", "other-coordinator", "ministry", "other-ministry", "machine", "admin"];
+        ["anonymous", "teacher", "coordinator", "other-coordinator", "ministry", "other-ministry", "machine", "admin", "course-manager"];
 
     private const int Ok = 200, Created = 201, NoContent = 204, Unauthorized = 401, Forbidden = 403;
     private static readonly int[] Everyone = [Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok];
@@ -25,8 +26,18 @@ public class AuthorizationMatrixTests(GraphFixture graph) : IClassFixture<GraphF
     private static int[] HungarianMinistry(int success) => [Unauthorized, Forbidden, Forbidden, Forbidden, success, Forbidden, success, success];
     /// <summary>Who works in this school's cluster: its managers and the coordinator of a member school.</summary>
     private static int[] ClusterWorkers(int success) => [Unauthorized, Forbidden, success, Forbidden, success, Forbidden, success, success];
+    /// <summary>Course authors: network admins and course managers (the row adds the course manager's success).</summary>
+    private static int[] CourseAuthors(int success) => AdminsOnly(success);
+    /// <summary>Every signed-in person; machine clients do not learn.</summary>
+    private static int[] People(int success) => [Unauthorized, success, success, success, success, success, Forbidden, success];
+    /// <summary>Only the learner: anyone else is told there is no such enrolment of theirs.</summary>
+    private static int[] TheLearner(int success) => [Unauthorized, success, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound];
+    private const int NotFound = 404;
 
-    private sealed record Row(string Method, string Path, int[] Expected, Func<Scenario, Task<HttpRequestMessage>> Request);
+    private sealed record Row(string Method, string Path, int[] Expected, Func<Scenario, Task<HttpRequestMessage>> Request, int? CourseManager = null)
+    {
+        public int ExpectedFor(int caller) => caller < Expected.Length ? Expected[caller] : CourseManager ?? Expected[1];
+    }
 
     //                         caller: anonymous     teacher    coordinator other-coord ministry other-min  machine  admin
     private static readonly Row[] Matrix =
@@ -115,6 +126,56 @@ public class AuthorizationMatrixTests(GraphFixture graph) : IClassFixture<GraphF
         new("DELETE", "/api/v1/clients/{clientId}", AdminsOnly(NoContent),
             async s => await Send(HttpMethod.Delete, $"/api/v1/clients/{await s.FreshClientAsync()}", null)),
 
+        new("GET", "/api/v1/courses", Everyone, s => Get("/api/v1/courses")),
+        new("GET", "/api/v1/courses/{id}", Everyone, s => Get($"/api/v1/courses/{s.ThisCourse}")),
+        new("GET", "/api/v1/courses/{id}/authoring", CourseAuthors(Ok), s => Get($"/api/v1/courses/{s.ThisCourse}/authoring"), Ok),
+        new("POST", "/api/v1/courses", CourseAuthors(Created), s => Send(HttpMethod.Post, "/api/v1/courses", CourseScenario.NewCourse()), Created),
+        new("PUT", "/api/v1/courses/{id}", CourseAuthors(Ok), s => Send(HttpMethod.Put, $"/api/v1/courses/{s.ThisCourse}", CourseScenario.NewCourse()), Ok),
+        new("PUT", "/api/v1/courses/{id}/outline", CourseAuthors(Ok),
+            async s => await Send(HttpMethod.Put, $"/api/v1/courses/{await s.Courses.DraftAsync()}/outline", CourseScenario.Outline()), Ok),
+        new("POST", "/api/v1/courses/{id}/publish", CourseAuthors(Ok),
+            async s => await Send(HttpMethod.Post, $"/api/v1/courses/{await s.Courses.DraftAsync(outlined: true)}/publish", null, ifMatch: true), Ok),
+        new("POST", "/api/v1/courses/{id}/archive", CourseAuthors(Ok),
+            async s => await Send(HttpMethod.Post, $"/api/v1/courses/{await s.Courses.PublishedAsync()}/archive", null, ifMatch: true), Ok),
+        new("GET", "/api/v1/courses/{id}/runs", Everyone, s => Get($"/api/v1/courses/{s.ThisCourse}/runs")),
+        new("GET", "/api/v1/courses/{id}/runs/{runId}", Everyone, s => Get($"/api/v1/courses/{s.ThisCourse}/runs/{s.Courses.ThisRun}")),
+        new("POST", "/api/v1/courses/{id}/runs", CourseAuthors(Created), s => Send(HttpMethod.Post, $"/api/v1/courses/{s.ThisCourse}/runs", CourseScenario.NewRun()), Created),
+        new("POST", "/api/v1/courses/{id}/runs/{runId}/publish", CourseAuthors(Ok),
+            async s => await Send(HttpMethod.Post, $"/api/v1/courses/{s.ThisCourse}/runs/{await s.Courses.DraftRunAsync()}/publish", null, ifMatch: true), Ok),
+        new("POST", "/api/v1/courses/{id}/runs/{runId}/enrolments", People(Created),
+            async s => await Send(HttpMethod.Post, $"/api/v1/courses/{s.ThisCourse}/runs/{await s.Courses.OpenRunAsync()}/enrolments", new { badgeEmail = "matrix@school.example.eu" }), Created),
+        new("GET", "/api/v1/courses/my/enrolments", People(Ok), s => Get("/api/v1/courses/my/enrolments"), Ok),
+        new("GET", "/api/v1/courses/enrolments/{enrolmentId}", [Unauthorized, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Ok],
+            s => Get($"/api/v1/courses/enrolments/{s.Courses.ThisEnrolment}"), Ok),
+        new("POST", "/api/v1/courses/enrolments/{enrolmentId}/withdraw", [Unauthorized, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Ok],
+            async s => await Send(HttpMethod.Post, $"/api/v1/courses/enrolments/{await s.Courses.FreshEnrolmentAsync()}/withdraw", null), Ok),
+        new("PUT", "/api/v1/courses/enrolments/{enrolmentId}/lessons/{lessonId}", TheLearner(Ok),
+            s => Send(HttpMethod.Put, $"/api/v1/courses/enrolments/{s.Courses.ThisEnrolment}/lessons/{s.Courses.ThisReading}", new { state = "started" }), NotFound),
+        new("POST", "/api/v1/courses/enrolments/{enrolmentId}/lessons/{lessonId}/attempts", TheLearner(Created),
+            async s => await Send(HttpMethod.Post, $"/api/v1/courses/enrolments/{await s.Courses.FreshEnrolmentAsync()}/lessons/{s.Courses.ThisQuiz}/attempts",
+                new { answers = Array.Empty<object>() }), NotFound),
+        new("GET", "/api/v1/courses/{id}/analytics", [Unauthorized, Forbidden, Forbidden, Forbidden, Ok, Ok, Ok, Ok], s => Get($"/api/v1/courses/{s.ThisCourse}/analytics"), Ok),
+        new("GET", "/api/v1/courses/{id}/analytics/countries", [Unauthorized, Forbidden, Forbidden, Forbidden, Ok, Ok, Ok, Ok],
+            s => Get($"/api/v1/courses/{s.ThisCourse}/analytics/countries?format=csv"), Ok),
+        new("GET", "/api/v1/courses/my/data", People(Ok), s => Get("/api/v1/courses/my/data"), Ok),
+        new("DELETE", "/api/v1/courses/learners/{learnerId}/data", AdminsOnly(NoContent), s => Send(HttpMethod.Delete, $"/api/v1/courses/learners/{Guid.NewGuid()}/data", null)),
+
+        new("GET", "/api/v1/badges/issuer", Everyone, s => Get("/api/v1/badges/issuer")),
+        new("GET", "/api/v1/badges/issuer/jwks", Everyone, s => Get("/api/v1/badges/issuer/jwks")),
+        new("GET", "/api/v1/badges/achievements/{courseId}", Everyone, s => Get($"/api/v1/badges/achievements/{s.ThisCourse}")),
+        new("GET", "/api/v1/badges/credentials/{id}", Everyone, s => Get($"/api/v1/badges/credentials/{s.Courses.ThisCredential}")),
+        new("GET", "/api/v1/badges/credentials/{id}/verification", Everyone, s => Get($"/api/v1/badges/credentials/{s.Courses.ThisCredential}/verification")),
+        new("POST", "/api/v1/badges/verify", Everyone, s => Send(HttpMethod.Post, "/api/v1/badges/verify", new { credential = "not.a.credential" })),
+        new("POST", "/api/v1/badges/credentials/{id}/revoke", AdminsOnly(Ok),
+            async s => await Send(HttpMethod.Post, $"/api/v1/badges/credentials/{await s.Courses.FreshCredentialAsync()}/revoke", new { reason = "Matrix" })),
+        new("GET", "/api/v1/badges/status-lists/{list}", Everyone, s => Get("/api/v1/badges/status-lists/1")),
+        new("GET", "/api/v1/badges/v2/issuer", Everyone, s => Get("/api/v1/badges/v2/issuer")),
+        new("GET", "/api/v1/badges/v2/badge-classes/{courseId}", Everyone, s => Get($"/api/v1/badges/v2/badge-classes/{s.ThisCourse}")),
+        new("GET", "/api/v1/badges/v2/badge-classes/{courseId}/image", Everyone, s => Get($"/api/v1/badges/v2/badge-classes/{s.ThisCourse}/image")),
+        new("GET", "/api/v1/badges/v2/assertions/{id}", Everyone, s => Get($"/api/v1/badges/v2/assertions/{s.Courses.ThisCredential}")),
+        // Last of the courses' rows: it erases every caller's own enrolments, which the rows above use.
+        new("DELETE", "/api/v1/courses/my/data", People(NoContent), s => Send(HttpMethod.Delete, "/api/v1/courses/my/data", null), NoContent),
+
         // Operations, last: the rebuild clears Clusters' school snapshots, which the rows above rely on.
         new("POST", "/api/v1/schools/events/replay", AdminsOnly(Ok), s => Send(HttpMethod.Post, "/api/v1/schools/events/replay",
             new { events = new[] { "mensi.registry.school-registered" }, since = DateTimeOffset.UtcNow.AddMinutes(1) })),
@@ -140,10 +201,10 @@ public class AuthorizationMatrixTests(GraphFixture graph) : IClassFixture<GraphF
                 using var client = graph.Client(scenario.Tokens[Callers[i]]);
                 using var request = await row.Request(scenario);
                 using var response = await client.SendAsync(request);
-                if ((int)response.StatusCode != row.Expected[i])
+                if ((int)response.StatusCode != row.ExpectedFor(i))
                 {
                     var body = await response.Content.ReadAsStringAsync();
-                    mismatches.Add($"{row.Method} {row.Path} as {Callers[i]}: expected {row.Expected[i]}, got {(int)response.StatusCode} {body[..Math.Min(body.Length, 160)]}");
+                    mismatches.Add($"{row.Method} {row.Path} as {Callers[i]}: expected {row.ExpectedFor(i)}, got {(int)response.StatusCode} {body[..Math.Min(body.Length, 160)]}");
                 }
             }
         }
@@ -192,6 +253,8 @@ public class AuthorizationMatrixTests(GraphFixture graph) : IClassFixture<GraphF
         public Guid ThisCluster { get; private set; }
         public Guid ThisMentee { get; private set; }
         public Guid ThisGoal { get; private set; }
+        public CourseScenario Courses { get; private set; } = null!;
+        public Guid ThisCourse => Courses.ThisCourse;
         private readonly Queue<Guid> _freeMentees = new();
         public static string Today => DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
@@ -216,6 +279,8 @@ public class AuthorizationMatrixTests(GraphFixture graph) : IClassFixture<GraphF
             scenario.Tokens["other-ministry"] = await graph.Tokens.TokenForAsync(Persona.MinistryOfficer("HR"));
             scenario.Tokens["machine"] = (await tokens.ClientCredentialsAsync(IdentityHost.MachineClientId, IdentityHost.MachineClientSecret)).AccessToken;
             scenario.Tokens["admin"] = admin;
+            scenario.Tokens["course-manager"] = await graph.Tokens.TokenForAsync(new Persona("course-manager"));
+            scenario.Courses = await CourseScenario.CreateAsync(scenario._admin, graph.Client(scenario.Tokens["teacher"]));
             return scenario;
         }
 

@@ -1,0 +1,45 @@
+using System.Net.Http.Json;
+using MenSI.Hosting;
+using MenSI.Testing;
+using MenSI.Testing.Security;
+using Xunit;
+
+namespace MenSI.EndToEnd.Tests;
+
+/// <summary>
+/// The MOOC as its users meet it, through the gateway of the whole graph: a course manager publishes a course and a run,
+/// a teacher enrols and completes it, a ministry system's plain AMQP consumer receives the three events, and anyone
+/// verifies the credential anonymously.
+/// </summary>
+public class CourseFlowTests(GraphFixture graph) : IClassFixture<GraphFixture>
+{
+    [Fact]
+    public async Task A_completed_course_reaches_a_plain_AMQP_consumer_and_its_credential_verifies_through_the_gateway()
+    {
+        await using var ministry = await EventListener.StartAsync(graph.App.Get<RabbitMqResource>("rabbitmq").ConnectionString,
+            "mensi.courses.course-run-published", "mensi.courses.learner-enrolled", "mensi.courses.course-completed");
+        using var author = graph.Client(await graph.Tokens.TokenForAsync(new Persona("course-manager")));
+        using var teacher = graph.Client(await graph.Tokens.TokenForAsync(Persona.Teacher));
+        var course = await CourseScenario.CreateAsync(author, teacher);
+
+        var published = await ministry.WaitForAsync(e => e.Exchange == "mensi.courses.course-run-published" && e.Body.GetProperty("runId").GetGuid() == course.ThisRun);
+        Assert.Equal(course.ThisCourse, published[0].Body.GetProperty("courseId").GetGuid());
+        Assert.Equal("application/json", published[0].ContentType);
+        var enrolled = await ministry.WaitForAsync(e => e.Exchange == "mensi.courses.learner-enrolled" && e.Body.GetProperty("enrolmentId").GetGuid() == course.ThisEnrolment);
+        Assert.False(enrolled[0].Body.GetProperty("fromWaitingList").GetBoolean());
+        var completed = await ministry.WaitForAsync(e => e.Exchange == "mensi.courses.course-completed" && e.Body.GetProperty("enrolmentId").GetGuid() == course.ThisEnrolment);
+        Assert.Equal(course.ThisCredential, completed[0].Body.GetProperty("credentialId").GetGuid());
+        foreach (var received in published.Concat(enrolled).Concat(completed))
+        {
+            Assert.DoesNotContain("@", received.Body.GetRawText(), StringComparison.Ordinal);
+        }
+
+        using var anonymous = graph.Client();
+        var document = await anonymous.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/badges/credentials/{course.ThisCredential}");
+        // The credential names the gateway's address, where a verifier finds the issuer's keys.
+        var issuer = document.GetProperty("credential").GetProperty("issuer").GetProperty("id").GetString()!;
+        Assert.StartsWith(graph.Gateway.ToString().TrimEnd('/').Replace("127.0.0.1", "localhost", StringComparison.Ordinal), issuer.Replace("127.0.0.1", "localhost", StringComparison.Ordinal), StringComparison.Ordinal);
+        using var verified = await anonymous.PostAsJsonAsync("/api/v1/badges/verify", new { credential = document.GetProperty("jwt").GetString() });
+        Assert.Equal("valid", (await verified.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("status").GetString());
+    }
+}
