@@ -49,6 +49,29 @@ public class AdministrationTests
     }
 
     [Fact]
+    public async Task A_teacher_may_name_its_school_a_course_manager_is_a_role_and_a_client_id_is_never_a_uuid()
+    {
+        var identity = await IdentityHost.GetAsync();
+        using var admin = await AdminAsync(identity);
+        var school = Guid.CreateVersion7();
+        var teacher = await admin.PostAsJsonAsync("/api/v1/users", new
+        {
+            email = $"teacher-{Guid.NewGuid():N}@tests.mensi.example", displayName = "T", password = "long-enough-password", roles = new[] { "teacher" }, schoolId = school,
+        });
+        Assert.Equal(HttpStatusCode.Created, teacher.StatusCode);
+        Assert.Equal(school, (await teacher.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("schoolId").GetGuid());
+
+        var manager = await admin.PostAsJsonAsync("/api/v1/users", new
+        {
+            email = $"courses-{Guid.NewGuid():N}@tests.mensi.example", displayName = "C", password = "long-enough-password", roles = new[] { "course-manager" }, schoolId = school,
+        });
+        Assert.Equal(["schoolId"], ProblemAssert.FieldErrors(await ProblemAssert.IsProblemAsync(manager, HttpStatusCode.BadRequest, "urn:mensi:problem:validation")));
+
+        var uuidClient = await admin.PostAsJsonAsync("/api/v1/clients", new { clientId = Guid.NewGuid().ToString(), displayName = "x", country = "HU" });
+        Assert.Equal(["clientId"], ProblemAssert.FieldErrors(await ProblemAssert.IsProblemAsync(uuidClient, HttpStatusCode.BadRequest, "urn:mensi:problem:validation")));
+    }
+
+    [Fact]
     public async Task Emails_are_unique_whatever_their_case_and_updates_need_the_current_etag()
     {
         var identity = await IdentityHost.GetAsync();
