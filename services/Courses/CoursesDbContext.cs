@@ -1,3 +1,4 @@
+using MenSI.Courses.Analytics;
 using MenSI.Courses.Catalogue;
 using MenSI.Courses.Credentials;
 using MenSI.Courses.Learning;
@@ -16,6 +17,9 @@ public sealed class CoursesDbContext(DbContextOptions<CoursesDbContext> options)
     public DbSet<LessonProgress> LessonProgress => Set<LessonProgress>();
     public DbSet<QuizAttempt> QuizAttempts => Set<QuizAttempt>();
     public DbSet<ModuleCount> ModuleCounts => Set<ModuleCount>();
+    public DbSet<ModuleCountByCountry> ModuleCountsByCountry => Set<ModuleCountByCountry>();
+    public DbSet<RunCount> RunCounts => Set<RunCount>();
+    public DbSet<RunCountByCountry> RunCountsByCountry => Set<RunCountByCountry>();
     public DbSet<Credential> Credentials => Set<Credential>();
     public DbSet<IssuerKey> IssuerKeys => Set<IssuerKey>();
     public DbSet<SchoolCountry> SchoolCountries => Set<SchoolCountry>();

@@ -40,6 +40,7 @@ public static class CoursesServices
         builder.Services.AddScoped<CredentialIssuer>();
         builder.Services.AddScoped<Verification>();
         builder.Services.AddScoped<LearnerProgress>();
+        builder.Services.AddSingleton<EnrolmentDesk>();
         builder.Services.AddScoped<CourseAnalytics>();
         builder.Services.AddScoped<CourseEndpoints.CourseChange>();
         return builder;

@@ -10,7 +10,7 @@ public sealed record ModuleFunnel(int Position, Guid ModuleId, string Title, int
 
 /// <param name="Country">The learners' schools' country; null for all learners, <c>unknown</c> for learners whose school the Registry has not announced (or who named none).</param>
 /// <param name="Enrolments">Learners who took a place (at enrolment or from the waiting list), withdrawn ones included.</param>
-/// <param name="ActiveLearners">Holding a place, not completed, and active in the last 30 days.</param>
+/// <param name="ActiveLearners">In progress: started, neither completed nor withdrawn.</param>
 /// <param name="CompletionRate">Completions ÷ enrolments, 3 decimals.</param>
 public sealed record AnalyticsRow(
     string? Country, int Enrolments, int Waiting, int Withdrawn, int ActiveLearners, int Completions, decimal CompletionRate, IReadOnlyList<ModuleFunnel> Modules);
@@ -18,64 +18,44 @@ public sealed record AnalyticsRow(
 public sealed record AnalyticsResponse(Guid CourseId, Guid? RunId, DateTimeOffset GeneratedAt, IReadOnlyList<AnalyticsRow> Rows);
 
 /// <summary>
-/// Enrolments, activity, completions and the drop-off funnel of a course (or one run), in total or per country. Reads
-/// the enrolments (one indexed scan per course) and the funnel's counters (a few rows per module), never the progress
-/// rows, so 100,000 enrolments answer in milliseconds. Erasure changes none of these figures.
+/// Enrolments, learners waiting and in progress, completions and the drop-off funnel of a course (or one run), in
+/// total or per country. Reads only the per-country counters (<see cref="LearningFigures"/>): a course with 20 runs
+/// answers from a few hundred rows however many learners it has. Erasure changes none of these figures.
 /// </summary>
 public sealed class CourseAnalytics(CoursesDbContext db, TimeProvider clock)
 {
-    public const string UnknownCountry = "unknown";
-    public static readonly TimeSpan ActiveWindow = TimeSpan.FromDays(30);
-
     public async Task<AnalyticsResponse> ComputeAsync(Course course, Guid? runId, string? onlyCountry, bool byCountry, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        var activeSince = now - ActiveWindow;
-        var enrolments = from e in db.Enrolments.AsNoTracking()
-                         where e.CourseId == course.Id && (runId == null || e.RunId == runId)
-                         join s in db.SchoolCountries on e.SchoolId equals s.SchoolId into schools
-                         from s in schools.DefaultIfEmpty()
-                         select new { e.Status, e.EnrolledAt, e.LastActivityAt, Country = s == null ? UnknownCountry : s.Country };
-        if (onlyCountry is not null) enrolments = enrolments.Where(e => e.Country == onlyCountry);
-        var figures = await enrolments
-            .GroupBy(e => byCountry ? e.Country : "")
+        var runIds = await db.Runs.AsNoTracking().Where(r => r.CourseId == course.Id && (runId == null || r.Id == runId)).Select(r => r.Id).ToListAsync(ct);
+        var counted = db.RunCountsByCountry.AsNoTracking().Where(c => runIds.Contains(c.RunId) && (onlyCountry == null || c.Country == onlyCountry));
+        var figures = await counted.GroupBy(c => byCountry ? c.Country : "")
             .Select(g => new
             {
-                Country = g.Key,
-                Enrolments = g.Count(e => e.EnrolledAt != null),
-                Waiting = g.Count(e => e.Status == EnrolmentStatus.Waiting),
-                Withdrawn = g.Count(e => e.Status == EnrolmentStatus.Withdrawn && e.EnrolledAt != null),
-                Active = g.Count(e => e.Status == EnrolmentStatus.Enrolled && e.LastActivityAt >= activeSince),
-                Completions = g.Count(e => e.Status == EnrolmentStatus.Completed),
-            }).ToListAsync(ct);
+                Group = g.Key, Enrolled = g.Sum(c => c.Enrolled), Waiting = g.Sum(c => c.Waiting), Active = g.Sum(c => c.Active),
+                Withdrawn = g.Sum(c => c.Withdrawn), Completed = g.Sum(c => c.Completed),
+            }).ToDictionaryAsync(f => f.Group, ct);
+        var funnel = await db.ModuleCountsByCountry.AsNoTracking().Where(c => runIds.Contains(c.RunId) && (onlyCountry == null || c.Country == onlyCountry))
+            .GroupBy(c => new { Group = byCountry ? c.Country : "", c.ModuleId })
+            .Select(g => new { g.Key.Group, g.Key.ModuleId, Started = g.Sum(c => c.Started), Finished = g.Sum(c => c.Finished) })
+            .ToDictionaryAsync(f => (f.Group, f.ModuleId), ct);
 
-        var runIds = db.Runs.Where(r => r.CourseId == course.Id && (runId == null || r.Id == runId)).Select(r => r.Id);
-        var counts = from c in db.ModuleCounts.AsNoTracking()
-                     where runIds.Contains(c.RunId)
-                     join s in db.SchoolCountries on c.SchoolKey equals s.SchoolId into schools
-                     from s in schools.DefaultIfEmpty()
-                     select new { c.ModuleId, c.Started, c.Finished, Country = s == null ? UnknownCountry : s.Country };
-        if (onlyCountry is not null) counts = counts.Where(c => c.Country == onlyCountry);
-        var funnel = await counts.GroupBy(c => new { Country = byCountry ? c.Country : "", c.ModuleId })
-            .Select(g => new { g.Key.Country, g.Key.ModuleId, Started = g.Sum(c => c.Started), Finished = g.Sum(c => c.Finished) }).ToListAsync(ct);
-
-        var groups = figures.Select(f => f.Country).Union(funnel.Select(f => f.Country)).Order(StringComparer.Ordinal).ToList();
-        if (groups.Count == 0) groups.Add("");
+        // A country whose learners all moved on (their school's country was announced late) leaves zeros behind: not a row.
+        var groups = figures.Where(f => f.Value is not { Enrolled: 0, Waiting: 0, Active: 0, Withdrawn: 0, Completed: 0 }).Select(f => f.Key)
+            .Union(funnel.Where(f => f.Value is not { Started: 0, Finished: 0 }).Select(f => f.Key.Group)).Order(StringComparer.Ordinal).ToList();
+        if (groups.Count == 0 && !byCountry) groups.Add("");
         var rows = groups.Select(group =>
         {
-            var f = figures.FirstOrDefault(x => x.Country == group);
-            var modules = course.Outline.Modules.Select((m, i) =>
-            {
-                var counted = funnel.FirstOrDefault(x => x.Country == group && x.ModuleId == m.Id);
-                return new ModuleFunnel(i + 1, m.Id, m.Title, counted?.Started ?? 0, counted?.Finished ?? 0);
-            }).ToList();
-            var enrolled = f?.Enrolments ?? 0;
-            var completions = f?.Completions ?? 0;
-            return new AnalyticsRow(byCountry ? group : onlyCountry, enrolled, f?.Waiting ?? 0, f?.Withdrawn ?? 0, f?.Active ?? 0, completions,
-                enrolled == 0 ? 0 : decimal.Round((decimal)completions / enrolled, 3), modules);
+            var modules = course.Outline.Modules.Select((m, i) => funnel.TryGetValue((group, m.Id), out var step)
+                ? new ModuleFunnel(i + 1, m.Id, m.Title, step.Started, step.Finished)
+                : new ModuleFunnel(i + 1, m.Id, m.Title, 0, 0)).ToList();
+            return figures.TryGetValue(group, out var f)
+                ? new AnalyticsRow(byCountry ? group : onlyCountry, f.Enrolled, f.Waiting, f.Withdrawn, f.Active, f.Completed, Rate(f.Completed, f.Enrolled), modules)
+                : new AnalyticsRow(byCountry ? group : onlyCountry, 0, 0, 0, 0, 0, 0, modules);
         }).ToList();
-        return new AnalyticsResponse(course.Id, runId, now, rows);
+        return new AnalyticsResponse(course.Id, runId, clock.GetUtcNow(), rows);
     }
+
+    private static decimal Rate(int completed, int enrolled) => enrolled == 0 ? 0 : decimal.Round((decimal)completed / enrolled, 3);
 
     /// <summary>One line per module and group: the group's figures repeated, then the module's funnel step.</summary>
     public static string ToCsv(AnalyticsResponse report)

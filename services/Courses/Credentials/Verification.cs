@@ -18,7 +18,10 @@ public sealed record VerificationResult(
 /// </summary>
 public sealed class Verification(CoursesDbContext db, IssuerKeyRing keys, BadgeUrls urls, TimeProvider clock)
 {
-    public async Task<VerificationResult> OfTokenAsync(string token, CancellationToken cancellationToken)
+    public Task<VerificationResult> OfTokenAsync(string token, CancellationToken cancellationToken) => OfTokenAsync(token, null, cancellationToken);
+
+    /// <param name="known">The stored credential when the caller has read it already (verification by id).</param>
+    private async Task<VerificationResult> OfTokenAsync(string token, Credential? known, CancellationToken cancellationToken)
     {
         var checks = new List<VerificationCheck>();
         if (Jws.Parse(token.Trim()) is not var (header, payload, signingInput, signature))
@@ -47,7 +50,8 @@ public sealed class Verification(CoursesDbContext db, IssuerKeyRing keys, BadgeU
         }
 
         var id = IdOf(payload);
-        var stored = id is { } known ? await db.Credentials.AsNoTracking().FirstOrDefaultAsync(c => c.Id == known, cancellationToken) : null;
+        var stored = known is not null && known.Id == id ? known
+            : id is { } named ? await db.Credentials.AsNoTracking().FirstOrDefaultAsync(c => c.Id == named, cancellationToken) : null;
         if (stored is null || stored.Digest != Jws.Digest(token.Trim()))
         {
             checks.Add(new("issued", false, "This issuer has no record of issuing this credential."));
@@ -63,7 +67,7 @@ public sealed class Verification(CoursesDbContext db, IssuerKeyRing keys, BadgeU
     {
         var stored = await db.Credentials.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (stored is null) return null;
-        if (stored.Jwt is { } jwt) return await OfTokenAsync(jwt, cancellationToken);
+        if (stored.Jwt is { } jwt) return await OfTokenAsync(jwt, stored, cancellationToken);
         var checks = new List<VerificationCheck>
         {
             new("issued", true, $"Issued on {stored.IssuedAt:yyyy-MM-dd}; the holder's data was erased here, so present the credential itself to verify its signature."),

@@ -100,22 +100,8 @@ public sealed class QuizAttempt
 
 public sealed record QuizAnswer(Guid QuestionId, IReadOnlyList<Guid> OptionIds);
 
-/// <summary>
-/// The drop-off funnel, kept as counters in the transaction that moves a learner into or through a module: how many
-/// enrolments of a run (from one school; <see cref="Guid.Empty"/> when none is known) started and finished each module.
-/// Analytics over 100,000 enrolments read a few hundred of these rows instead of millions of progress rows.
-/// </summary>
-public sealed class ModuleCount
-{
-    public Guid RunId { get; init; }
-    public Guid ModuleId { get; init; }
-    public Guid SchoolKey { get; init; }
-    public int Started { get; init; }
-    public int Finished { get; init; }
-}
-
 internal sealed class LearningConfiguration :
-    IEntityTypeConfiguration<Enrolment>, IEntityTypeConfiguration<LessonProgress>, IEntityTypeConfiguration<QuizAttempt>, IEntityTypeConfiguration<ModuleCount>
+    IEntityTypeConfiguration<Enrolment>, IEntityTypeConfiguration<LessonProgress>, IEntityTypeConfiguration<QuizAttempt>
 {
     public const string OneActiveEnrolmentIndex = "ix_enrolments_one_per_learner_and_run";
     public const string AttemptNumberIndex = "ix_quiz_attempts_number";
@@ -150,11 +136,5 @@ internal sealed class LearningConfiguration :
         attempt.Property(a => a.Answers).AsJsonDocument();
         attempt.HasIndex(a => new { a.EnrolmentId, a.LessonId, a.Number }).IsUnique().HasDatabaseName(AttemptNumberIndex);
         attempt.HasOne<Enrolment>().WithMany().HasForeignKey(a => a.EnrolmentId).OnDelete(DeleteBehavior.Cascade);
-    }
-
-    public void Configure(EntityTypeBuilder<ModuleCount> count)
-    {
-        count.ToTable("module_counts");
-        count.HasKey(c => new { c.RunId, c.ModuleId, c.SchoolKey });
     }
 }

@@ -1,4 +1,5 @@
 using MenSI.Contracts.Courses;
+using MenSI.Courses.Analytics;
 using MenSI.Courses.Catalogue;
 using MenSI.Courses.Credentials;
 using MenSI.ServiceDefaults.Messaging;
@@ -36,23 +37,18 @@ public sealed class LearnerProgress(CoursesDbContext db, CredentialIssuer issuer
         var completed = complete ? completedBefore.Append(lesson.Id).ToHashSet() : completedBefore;
         var started = !LearningRules.HasStarted(module, touchedBefore) && LearningRules.HasStarted(module, touched);
         var finished = !LearningRules.HasFinished(module, completedBefore) && LearningRules.HasFinished(module, completed);
-        if (started || finished) await CountAsync(enrolment, module.Id, started ? 1 : 0, finished ? 1 : 0, cancellationToken);
+        if (started || finished) await LearningFigures.CountModuleAsync(db, enrolment, module.Id, started ? 1 : 0, finished ? 1 : 0, cancellationToken);
+        // A learner's first step makes them one of the run's active learners, until they complete or withdraw.
+        if (rows.Count == 0) await LearningFigures.CountAsync(db, enrolment, new FigureChange(Active: 1), cancellationToken);
         enrolment.Touch(now);
 
         if (enrolment.Status == EnrolmentStatus.Enrolled && LearningRules.IsComplete(course.Outline, completed))
         {
             var credential = await issuer.IssueAsync(enrolment, course, now, cancellationToken);
             enrolment.Complete(credential.Id, now);
+            await LearningFigures.CountAsync(db, enrolment, new FigureChange(Completed: 1, Active: -1), cancellationToken);
             db.AddIntegrationEvent(new CourseCompleted(Guid.CreateVersion7(now), now, enrolment.Id, enrolment.CourseId, enrolment.RunId, enrolment.SchoolId,
                 credential.Id, DateOnly.FromDateTime(now.UtcDateTime)));
         }
     }
-
-    private Task CountAsync(Enrolment enrolment, Guid moduleId, int started, int finished, CancellationToken cancellationToken) =>
-        db.Database.ExecuteSqlAsync($"""
-            INSERT INTO module_counts (run_id, module_id, school_key, started, finished)
-            VALUES ({enrolment.RunId}, {moduleId}, {enrolment.SchoolId ?? Guid.Empty}, {started}, {finished})
-            ON CONFLICT (run_id, module_id, school_key)
-            DO UPDATE SET started = module_counts.started + excluded.started, finished = module_counts.finished + excluded.finished
-            """, cancellationToken);
 }

@@ -1,4 +1,5 @@
 using MenSI.Contracts.Courses;
+using MenSI.Courses.Analytics;
 using MenSI.Courses.Catalogue;
 using MenSI.Courses.Runs;
 using MenSI.ServiceDefaults.Data;
@@ -28,27 +29,20 @@ public static class LearningEndpoints
     }
 
     internal static async Task<Results<Created<EnrolmentResponse>, ValidationProblem, ProblemHttpResult>> Enrol(
-        Guid id, Guid runId, EnrolRequest request, Caller caller, CoursesDbContext db, TimeProvider clock, CancellationToken ct)
+        Guid id, Guid runId, EnrolRequest request, Caller caller, CoursesDbContext db, EnrolmentDesk desk, TimeProvider clock, CancellationToken ct)
     {
         if (caller.UserId is not { } learner) return Problems.Forbidden("Only people enrol: sign in as a user, not as a machine client.");
         var errors = new Dictionary<string, string[]>();
         if (request.ToRecipient(errors) is not { } recipient) return Problems.Validation(errors);
 
-        var now = clock.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var run = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId && r.CourseId == id, ct);
         var course = await db.Courses.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
         if (run is null || course is null || course.Status == CourseStatus.Draft) return Problems.NotFound("Run", runId);
-        if (RunRules.WhyNotEnrol(run, course, DateOnly.FromDateTime(now.UtcDateTime)) is { } closed) return Problems.Broken(closed);
+        if (RunRules.WhyNotEnrol(run, course, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)) is { } closed) return Problems.Broken(closed);
         if (await db.Enrolments.AnyAsync(e => e.RunId == runId && e.LearnerId == learner && e.Status != EnrolmentStatus.Withdrawn, ct)) return AlreadyEnrolled();
 
-        // The one place a place is taken: atomic under the run's row lock, so the capacity holds under any concurrency.
-        var placeTaken = await Places.TakeAsync(db, runId, ct);
-        var enrolment = Enrolment.Request(id, runId, learner, caller.SchoolId, recipient, placeTaken, now);
-        db.Enrolments.Add(enrolment);
-        if (placeTaken) db.AddIntegrationEvent(new LearnerEnrolled(Guid.CreateVersion7(now), now, enrolment.Id, id, runId, enrolment.SchoolId, false));
-        if (await db.SaveOrDuplicateAsync(ct) is not null) return AlreadyEnrolled();
-        await transaction.CommitAsync(ct);
+        // Places are granted by the desk, in batches under the run's row lock: the capacity holds under any concurrency.
+        if (await desk.EnrolAsync(new EnrolmentRequest(id, runId, learner, caller.SchoolId, recipient), ct) is not { } enrolment) return AlreadyEnrolled();
         return TypedResults.Created($"{CourseEndpoints.Route}/enrolments/{enrolment.Id}", await ResponseAsync(db, enrolment, course, ct));
     }
 
@@ -90,10 +84,8 @@ public static class LearningEndpoints
 
         var heldPlace = enrolment.HoldsPlace;
         enrolment.Withdraw(now);
-        if (heldPlace)
-        {
-            await Places.GiveBackAsync(db, enrolment.RunId, now, ct);
-        }
+        if (heldPlace) await Places.GiveBackAsync(db, enrolment, now, ct);
+        else await LearningFigures.CountAsync(db, enrolment, new FigureChange(Waiting: -1), ct);
 
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
@@ -200,8 +192,11 @@ public static class Places
     public static async Task<bool> TakeAsync(CoursesDbContext db, Guid runId, CancellationToken ct) =>
         await db.Runs.Where(r => r.Id == runId && r.Taken < r.Capacity).ExecuteUpdateAsync(r => r.SetProperty(x => x.Taken, x => x.Taken + 1), ct) == 1;
 
-    public static async Task GiveBackAsync(CoursesDbContext db, Guid runId, DateTimeOffset now, CancellationToken ct)
+    /// <summary>The place <paramref name="leaving"/> held goes back to the run, and on to the first learner waiting.</summary>
+    public static async Task GiveBackAsync(CoursesDbContext db, Enrolment leaving, DateTimeOffset now, CancellationToken ct)
     {
+        var runId = leaving.RunId;
+        await LearningFigures.CountAsync(db, leaving, new FigureChange(Withdrawn: 1, Active: leaving.LastActivityAt is null ? 0 : -1), ct);
         await db.Runs.Where(r => r.Id == runId).ExecuteUpdateAsync(r => r.SetProperty(x => x.Taken, x => x.Taken - 1), ct);
         var next = (await db.Enrolments.FromSql($"""
             SELECT * FROM enrolments WHERE run_id = {runId} AND status = 'Waiting' ORDER BY sequence LIMIT 1 FOR UPDATE SKIP LOCKED
@@ -209,5 +204,6 @@ public static class Places
         if (next is null || !await TakeAsync(db, runId, ct)) return;
         next.Promote(now);
         db.AddIntegrationEvent(new LearnerEnrolled(Guid.CreateVersion7(now), now, next.Id, next.CourseId, runId, next.SchoolId, true));
+        await LearningFigures.CountAsync(db, next, new FigureChange(Enrolled: 1, Waiting: -1), ct);
     }
 }

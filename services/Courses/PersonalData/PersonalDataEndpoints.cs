@@ -1,3 +1,4 @@
+using MenSI.Courses.Analytics;
 using MenSI.Courses.Catalogue;
 using MenSI.Courses.Learning;
 using MenSI.ServiceDefaults.Http;
@@ -74,7 +75,8 @@ public static class PersonalDataEndpoints
             {
                 var heldPlace = enrolment.HoldsPlace;
                 enrolment.Withdraw(now);
-                if (heldPlace) await Places.GiveBackAsync(db, enrolment.RunId, now, ct);
+                if (heldPlace) await Places.GiveBackAsync(db, enrolment, now, ct);
+                else await LearningFigures.CountAsync(db, enrolment, new FigureChange(Waiting: -1), ct);
             }
 
             enrolment.Erase(now);

@@ -1,4 +1,5 @@
 using MenSI.Contracts.Registry;
+using MenSI.Courses.Analytics;
 using MenSI.ServiceDefaults.Messaging;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -47,18 +48,11 @@ public sealed class SchoolProfileUpdatedConsumer(CoursesDbContext db, ILogger<Sc
 
 internal static class SchoolCountryFolding
 {
-    /// <summary>One statement per batch; duplicates and stale versions change nothing, whatever order they arrive in.</summary>
+    /// <summary>One batch at a time; duplicates and stale versions change nothing, whatever order they arrive in.</summary>
     public static async Task FoldCountriesAsync(this CoursesDbContext db, IEnumerable<(Guid SchoolId, string Country, int Version)> facts, CancellationToken cancellationToken)
     {
         var latest = facts.GroupBy(f => f.SchoolId).Select(g => g.MaxBy(f => f.Version)).ToList();
-        var ids = latest.Select(f => f.SchoolId).ToArray();
-        var countries = latest.Select(f => f.Country).ToArray();
-        var versions = latest.Select(f => f.Version).ToArray();
-        await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO school_countries (school_id, country, version)
-            SELECT * FROM unnest({ids}, {countries}, {versions})
-            ON CONFLICT (school_id) DO UPDATE SET country = excluded.country, version = excluded.version
-            WHERE school_countries.version < excluded.version
-            """, cancellationToken);
+        await LearningFigures.MoveSchoolsAsync(db, [.. latest.Select(f => f.SchoolId)], [.. latest.Select(f => f.Country)], [.. latest.Select(f => f.Version)],
+            cancellationToken);
     }
 }

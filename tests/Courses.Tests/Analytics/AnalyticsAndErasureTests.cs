@@ -62,6 +62,32 @@ public class AnalyticsAndErasureTests(CoursesFixture fixture)
     }
 
     [Fact]
+    public async Task Learners_whose_school_the_Registry_announces_late_move_to_its_country_with_every_figure()
+    {
+        var school = Guid.CreateVersion7();
+        var authored = await fixture.Author.PublishedCourseAsync("Late school course");
+        var runId = await fixture.Author.OpenRunAsync(authored.Id());
+        var firstReading = authored.GetProperty("outline").GetProperty("modules")[0].GetProperty("lessons")[0].Id();
+        foreach (var _ in Enumerable.Range(0, 2))
+        {
+            var learner = await fixture.LearnerAsync(school);
+            var enrolment = await learner.EnrolAsync(authored.Id(), runId).OkAsync();
+            await learner.SendJsonAsync(HttpMethod.Put, $"/api/v1/courses/enrolments/{enrolment.Id()}/lessons/{firstReading}", new { state = "completed" }).OkAsync();
+        }
+
+        Assert.Equal([("unknown", 2, 2, 2)], await CountriesAsync(authored.Id()));
+
+        // Registered (version 1), then moved to another country (version 3), with a stale version 2 arriving last.
+        await fixture.PublishAsync(new SchoolRegistered(Guid.CreateVersion7(), DateTimeOffset.UtcNow, school, "CZ", "national", "late-1", "Pozdní škola", "mentee", "active", 1));
+        await Eventually.UntilAsync(() => CountriesAsync(authored.Id()), rows => rows.SequenceEqual([("CZ", 2, 2, 2)]), TimeSpan.FromSeconds(20));
+        await fixture.PublishAsync(new SchoolProfileUpdated(Guid.CreateVersion7(), DateTimeOffset.UtcNow, school, "SK", "Neskorá škola", ["country"], 3));
+        await fixture.PublishAsync(new SchoolProfileUpdated(Guid.CreateVersion7(), DateTimeOffset.UtcNow, school, "PL", "Stale", ["country"], 2));
+        await Eventually.UntilAsync(() => fixture.QueryAsync(db => db.SchoolCountries.AnyAsync(s => s.SchoolId == school && s.Version == 3)), done => done, TimeSpan.FromSeconds(20));
+        await Task.Delay(500);
+        Assert.Equal([("SK", 2, 2, 2)], await CountriesAsync(authored.Id()));
+    }
+
+    [Fact]
     public async Task Erasure_forgets_the_learner_keeps_every_figure_and_leaves_the_credential_verifiable()
     {
         var authored = await fixture.Author.PublishedCourseAsync("Erasure course");
@@ -103,6 +129,14 @@ public class AnalyticsAndErasureTests(CoursesFixture fixture)
             $"School {id:N}", "mentee", "active", 1));
         await Eventually.UntilAsync(() => fixture.QueryAsync(db => db.SchoolCountries.AnyAsync(s => s.SchoolId == id)), known => known, TimeSpan.FromSeconds(20));
         return id;
+    }
+
+    /// <summary>Per country: enrolments, learners in progress, and the first module's starts.</summary>
+    private async Task<List<(string, int, int, int)>> CountriesAsync(Guid courseId)
+    {
+        var report = await fixture.Author.GetAsync($"/api/v1/courses/{courseId}/analytics/countries").OkAsync();
+        return [.. report.GetProperty("rows").EnumerateArray().Select(r => (r.GetProperty("country").GetString()!, r.GetProperty("enrolments").GetInt32(), r.GetProperty("activeLearners").GetInt32(),
+                r.GetProperty("modules")[0].GetProperty("started").GetInt32()))];
     }
 
     private async Task<string> AnalyticsAsync(Guid courseId)

@@ -128,6 +128,20 @@ public class CatalogueAndEnrolmentTests(CoursesFixture fixture)
     }
 
     [Fact]
+    public async Task A_learner_who_sends_the_same_enrolment_five_times_at_once_is_enrolled_once()
+    {
+        var course = await fixture.Author.PublishedCourseAsync("Double click course");
+        var runId = await fixture.Author.OpenRunAsync(course.Id(), capacity: 3);
+        var learner = await fixture.LearnerAsync();
+        var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => learner.EnrolAsync(course.Id(), runId)));
+        Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
+        Assert.Equal(4, responses.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+        var run = await fixture.Author.GetAsync($"/api/v1/courses/{course.Id()}/runs/{runId}").OkAsync();
+        Assert.Equal(2, run.GetProperty("placesLeft").GetInt32());
+        foreach (var response in responses) response.Dispose();
+    }
+
+    [Fact]
     public async Task Machine_clients_do_not_enrol_and_closed_runs_refuse_learners()
     {
         var course = await fixture.Author.PublishedCourseAsync();

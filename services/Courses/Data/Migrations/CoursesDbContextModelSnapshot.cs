@@ -26,6 +26,136 @@ namespace MenSI.Courses.Data.Migrations
                 .StartsAt(0L)
                 .HasMin(0L);
 
+            modelBuilder.Entity("MenSI.Courses.Analytics.ModuleCount", b =>
+                {
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.Property<Guid>("ModuleId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("module_id");
+
+                    b.Property<Guid>("SchoolKey")
+                        .HasColumnType("uuid")
+                        .HasColumnName("school_key");
+
+                    b.Property<int>("Finished")
+                        .HasColumnType("integer")
+                        .HasColumnName("finished");
+
+                    b.Property<int>("Started")
+                        .HasColumnType("integer")
+                        .HasColumnName("started");
+
+                    b.HasKey("RunId", "ModuleId", "SchoolKey")
+                        .HasName("pk_module_counts");
+
+                    b.ToTable("module_counts", (string)null);
+                });
+
+            modelBuilder.Entity("MenSI.Courses.Analytics.ModuleCountByCountry", b =>
+                {
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.Property<Guid>("ModuleId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("module_id");
+
+                    b.Property<string>("Country")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("country");
+
+                    b.Property<int>("Finished")
+                        .HasColumnType("integer")
+                        .HasColumnName("finished");
+
+                    b.Property<int>("Started")
+                        .HasColumnType("integer")
+                        .HasColumnName("started");
+
+                    b.HasKey("RunId", "ModuleId", "Country")
+                        .HasName("pk_module_counts_by_country");
+
+                    b.ToTable("module_counts_by_country", (string)null);
+                });
+
+            modelBuilder.Entity("MenSI.Courses.Analytics.RunCount", b =>
+                {
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.Property<Guid>("SchoolKey")
+                        .HasColumnType("uuid")
+                        .HasColumnName("school_key");
+
+                    b.Property<int>("Active")
+                        .HasColumnType("integer")
+                        .HasColumnName("active");
+
+                    b.Property<int>("Completed")
+                        .HasColumnType("integer")
+                        .HasColumnName("completed");
+
+                    b.Property<int>("Enrolled")
+                        .HasColumnType("integer")
+                        .HasColumnName("enrolled");
+
+                    b.Property<int>("Waiting")
+                        .HasColumnType("integer")
+                        .HasColumnName("waiting");
+
+                    b.Property<int>("Withdrawn")
+                        .HasColumnType("integer")
+                        .HasColumnName("withdrawn");
+
+                    b.HasKey("RunId", "SchoolKey")
+                        .HasName("pk_run_counts");
+
+                    b.ToTable("run_counts", (string)null);
+                });
+
+            modelBuilder.Entity("MenSI.Courses.Analytics.RunCountByCountry", b =>
+                {
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.Property<string>("Country")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("country");
+
+                    b.Property<int>("Active")
+                        .HasColumnType("integer")
+                        .HasColumnName("active");
+
+                    b.Property<int>("Completed")
+                        .HasColumnType("integer")
+                        .HasColumnName("completed");
+
+                    b.Property<int>("Enrolled")
+                        .HasColumnType("integer")
+                        .HasColumnName("enrolled");
+
+                    b.Property<int>("Waiting")
+                        .HasColumnType("integer")
+                        .HasColumnName("waiting");
+
+                    b.Property<int>("Withdrawn")
+                        .HasColumnType("integer")
+                        .HasColumnName("withdrawn");
+
+                    b.HasKey("RunId", "Country")
+                        .HasName("pk_run_counts_by_country");
+
+                    b.ToTable("run_counts_by_country", (string)null);
+                });
+
             modelBuilder.Entity("MenSI.Courses.Catalogue.Course", b =>
                 {
                     b.Property<Guid>("Id")
@@ -315,34 +445,6 @@ namespace MenSI.Courses.Data.Migrations
                         .HasName("pk_lesson_progress");
 
                     b.ToTable("lesson_progress", (string)null);
-                });
-
-            modelBuilder.Entity("MenSI.Courses.Learning.ModuleCount", b =>
-                {
-                    b.Property<Guid>("RunId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("run_id");
-
-                    b.Property<Guid>("ModuleId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("module_id");
-
-                    b.Property<Guid>("SchoolKey")
-                        .HasColumnType("uuid")
-                        .HasColumnName("school_key");
-
-                    b.Property<int>("Finished")
-                        .HasColumnType("integer")
-                        .HasColumnName("finished");
-
-                    b.Property<int>("Started")
-                        .HasColumnType("integer")
-                        .HasColumnName("started");
-
-                    b.HasKey("RunId", "ModuleId", "SchoolKey")
-                        .HasName("pk_module_counts");
-
-                    b.ToTable("module_counts", (string)null);
                 });
 
             modelBuilder.Entity("MenSI.Courses.Learning.QuizAttempt", b =>

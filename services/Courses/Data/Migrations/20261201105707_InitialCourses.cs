@@ -131,6 +131,21 @@ namespace MenSI.Courses.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "module_counts_by_country",
+                columns: table => new
+                {
+                    run_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    module_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    country = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    started = table.Column<int>(type: "integer", nullable: false),
+                    finished = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_module_counts_by_country", x => new { x.run_id, x.module_id, x.country });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "outbox_messages",
                 columns: table => new
                 {
@@ -148,6 +163,40 @@ namespace MenSI.Courses.Data.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_outbox_messages", x => x.sequence);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "run_counts",
+                columns: table => new
+                {
+                    run_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    school_key = table.Column<Guid>(type: "uuid", nullable: false),
+                    enrolled = table.Column<int>(type: "integer", nullable: false),
+                    waiting = table.Column<int>(type: "integer", nullable: false),
+                    active = table.Column<int>(type: "integer", nullable: false),
+                    withdrawn = table.Column<int>(type: "integer", nullable: false),
+                    completed = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_run_counts", x => new { x.run_id, x.school_key });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "run_counts_by_country",
+                columns: table => new
+                {
+                    run_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    country = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    enrolled = table.Column<int>(type: "integer", nullable: false),
+                    waiting = table.Column<int>(type: "integer", nullable: false),
+                    active = table.Column<int>(type: "integer", nullable: false),
+                    withdrawn = table.Column<int>(type: "integer", nullable: false),
+                    completed = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_run_counts_by_country", x => new { x.run_id, x.country });
                 });
 
             migrationBuilder.CreateTable(
@@ -340,10 +389,19 @@ namespace MenSI.Courses.Data.Migrations
                 name: "module_counts");
 
             migrationBuilder.DropTable(
+                name: "module_counts_by_country");
+
+            migrationBuilder.DropTable(
                 name: "outbox_messages");
 
             migrationBuilder.DropTable(
                 name: "quiz_attempts");
+
+            migrationBuilder.DropTable(
+                name: "run_counts");
+
+            migrationBuilder.DropTable(
+                name: "run_counts_by_country");
 
             migrationBuilder.DropTable(
                 name: "school_countries");
