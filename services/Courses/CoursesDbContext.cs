@@ -28,6 +28,7 @@ public sealed class CoursesDbContext(DbContextOptions<CoursesDbContext> options)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CoursesDbContext).Assembly);
         modelBuilder.HasSequence<long>(CredentialConfiguration.StatusIndexSequence).StartsAt(0).HasMin(0);
+        modelBuilder.HasSequence<long>(LearningConfiguration.SequenceName);
         modelBuilder.AddOutboxAndInbox();
     }
 }

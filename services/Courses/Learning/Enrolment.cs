@@ -15,7 +15,7 @@ public sealed class Enrolment
     private Enrolment() { }
 
     public Guid Id { get; private set; }
-    /// <summary>Database-assigned and increasing: the waiting list's order, across replicas.</summary>
+    /// <summary>From a database sequence, in the order the desk took the requests: the waiting list's order, across replicas.</summary>
     public long Sequence { get; private set; }
     public Guid CourseId { get; private set; }
     public Guid RunId { get; private set; }
@@ -35,9 +35,10 @@ public sealed class Enrolment
 
     public bool HoldsPlace => Status is EnrolmentStatus.Enrolled or EnrolmentStatus.Completed;
 
-    public static Enrolment Request(Guid courseId, Guid runId, Guid learnerId, Guid? schoolId, (string Hash, string Salt) recipient, bool placeTaken, DateTimeOffset now) => new()
+    public static Enrolment Request(Guid courseId, Guid runId, Guid learnerId, Guid? schoolId, (string Hash, string Salt) recipient, bool placeTaken, long sequence,
+        DateTimeOffset now) => new()
     {
-        Id = Guid.CreateVersion7(now), CourseId = courseId, RunId = runId, LearnerId = learnerId, SchoolId = schoolId,
+        Id = Guid.CreateVersion7(now), Sequence = sequence, CourseId = courseId, RunId = runId, LearnerId = learnerId, SchoolId = schoolId,
         Status = placeTaken ? EnrolmentStatus.Enrolled : EnrolmentStatus.Waiting, RequestedAt = now, EnrolledAt = placeTaken ? now : null,
         RecipientHash = recipient.Hash, RecipientSalt = recipient.Salt,
     };
@@ -105,12 +106,13 @@ internal sealed class LearningConfiguration :
 {
     public const string OneActiveEnrolmentIndex = "ix_enrolments_one_per_learner_and_run";
     public const string AttemptNumberIndex = "ix_quiz_attempts_number";
+    public const string SequenceName = "enrolment_sequence";
 
     public void Configure(EntityTypeBuilder<Enrolment> enrolment)
     {
         enrolment.ToTable("enrolments");
         enrolment.HasKey(e => e.Id);
-        enrolment.Property(e => e.Sequence).UseIdentityAlwaysColumn();
+        enrolment.Property(e => e.Sequence).HasDefaultValueSql($"nextval('{SequenceName}')");
         enrolment.Property(e => e.Status).HasConversion<string>().HasMaxLength(16);
         enrolment.Property(e => e.RecipientHash).HasMaxLength(80);
         enrolment.Property(e => e.RecipientSalt).HasMaxLength(40);

@@ -29,21 +29,21 @@ public static class LearningEndpoints
     }
 
     internal static async Task<Results<Created<EnrolmentResponse>, ValidationProblem, ProblemHttpResult>> Enrol(
-        Guid id, Guid runId, EnrolRequest request, Caller caller, CoursesDbContext db, EnrolmentDesk desk, TimeProvider clock, CancellationToken ct)
+        Guid id, Guid runId, EnrolRequest request, Caller caller, EnrolmentDesk desk, CancellationToken ct)
     {
         if (caller.UserId is not { } learner) return Problems.Forbidden("Only people enrol: sign in as a user, not as a machine client.");
         var errors = new Dictionary<string, string[]>();
         if (request.ToRecipient(errors) is not { } recipient) return Problems.Validation(errors);
 
-        var run = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId && r.CourseId == id, ct);
-        var course = await db.Courses.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
-        if (run is null || course is null || course.Status == CourseStatus.Draft) return Problems.NotFound("Run", runId);
-        if (RunRules.WhyNotEnrol(run, course, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)) is { } closed) return Problems.Broken(closed);
-        if (await db.Enrolments.AnyAsync(e => e.RunId == runId && e.LearnerId == learner && e.Status != EnrolmentStatus.Withdrawn, ct)) return AlreadyEnrolled();
+        // The desk checks the run, the course and the learner's other enrolments with everyone else who asked meanwhile,
+        // and grants the places under the run's row lock: the capacity holds under any concurrency.
+        var outcome = await desk.EnrolAsync(new EnrolmentRequest(id, runId, learner, caller.SchoolId, recipient), ct);
+        if (outcome is { Enrolment: { } enrolment, Course: { } course })
+        {
+            return TypedResults.Created($"{CourseEndpoints.Route}/enrolments/{enrolment.Id}", ResponseOf(enrolment, course, outcome.WaitingPosition, []));
+        }
 
-        // Places are granted by the desk, in batches under the run's row lock: the capacity holds under any concurrency.
-        if (await desk.EnrolAsync(new EnrolmentRequest(id, runId, learner, caller.SchoolId, recipient), ct) is not { } enrolment) return AlreadyEnrolled();
-        return TypedResults.Created($"{CourseEndpoints.Route}/enrolments/{enrolment.Id}", await ResponseAsync(db, enrolment, course, ct));
+        return outcome.Refused is { } refused ? Problems.Broken(refused) : Problems.NotFound("Run", runId);
     }
 
     internal static async Task<Results<Ok<Page<EnrolmentResponse>>, ValidationProblem, ProblemHttpResult>> MyEnrolments(
@@ -167,9 +167,6 @@ public static class LearningEndpoints
     private static bool MayRead(Caller caller, Enrolment enrolment) =>
         caller.IsCourseAuthor || (enrolment.LearnerId is not null && enrolment.LearnerId == caller.UserId);
 
-    private static ProblemHttpResult AlreadyEnrolled() =>
-        Problems.Broken(new("already-enrolled", "You are already enrolled in (or waiting for) this run; see /api/v1/courses/my/enrolments."));
-
     private static async Task<EnrolmentResponse> ResponseAsync(CoursesDbContext db, Enrolment e, Course course, CancellationToken ct)
     {
         var progress = await db.LessonProgress.AsNoTracking().Where(p => p.EnrolmentId == e.Id).OrderBy(p => p.StartedAt)
@@ -177,8 +174,13 @@ public static class LearningEndpoints
         int? position = e.Status == EnrolmentStatus.Waiting
             ? await db.Enrolments.CountAsync(w => w.RunId == e.RunId && w.Status == EnrolmentStatus.Waiting && w.Sequence <= e.Sequence, ct)
             : null;
+        return ResponseOf(e, course, position, progress);
+    }
+
+    private static EnrolmentResponse ResponseOf(Enrolment e, Course course, int? waitingPosition, IReadOnlyList<LessonProgressResponse> progress)
+    {
         var required = course.Outline.Lessons.Where(l => l.Required).Select(l => l.Id).ToHashSet();
-        return new EnrolmentResponse(e.Id, e.CourseId, e.RunId, e.Status, position, e.RequestedAt, e.EnrolledAt, e.WithdrawnAt, e.CompletedAt, e.CredentialId,
+        return new EnrolmentResponse(e.Id, e.CourseId, e.RunId, e.Status, waitingPosition, e.RequestedAt, e.EnrolledAt, e.WithdrawnAt, e.CompletedAt, e.CredentialId,
             required.Count, progress.Count(p => p.CompletedAt != null && required.Contains(p.LessonId)), progress);
     }
 }

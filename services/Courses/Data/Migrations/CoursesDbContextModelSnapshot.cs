@@ -26,6 +26,8 @@ namespace MenSI.Courses.Data.Migrations
                 .StartsAt(0L)
                 .HasMin(0L);
 
+            modelBuilder.HasSequence("enrolment_sequence");
+
             modelBuilder.Entity("MenSI.Courses.Analytics.ModuleCount", b =>
                 {
                     b.Property<Guid>("RunId")
@@ -385,9 +387,8 @@ namespace MenSI.Courses.Data.Migrations
                     b.Property<long>("Sequence")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
-                        .HasColumnName("sequence");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Sequence"));
+                        .HasColumnName("sequence")
+                        .HasDefaultValueSql("nextval('enrolment_sequence')");
 
                     b.Property<string>("Status")
                         .IsRequired()

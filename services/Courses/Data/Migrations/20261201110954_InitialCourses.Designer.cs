@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace MenSI.Courses.Data.Migrations
 {
     [DbContext(typeof(CoursesDbContext))]
-    [Migration("20261201105707_InitialCourses")]
+    [Migration("20261201110954_InitialCourses")]
     partial class InitialCourses
     {
         /// <inheritdoc />
@@ -28,6 +28,8 @@ namespace MenSI.Courses.Data.Migrations
             modelBuilder.HasSequence("credential_status_index")
                 .StartsAt(0L)
                 .HasMin(0L);
+
+            modelBuilder.HasSequence("enrolment_sequence");
 
             modelBuilder.Entity("MenSI.Courses.Analytics.ModuleCount", b =>
                 {
@@ -388,9 +390,8 @@ namespace MenSI.Courses.Data.Migrations
                     b.Property<long>("Sequence")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
-                        .HasColumnName("sequence");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Sequence"));
+                        .HasColumnName("sequence")
+                        .HasDefaultValueSql("nextval('enrolment_sequence')");
 
                     b.Property<string>("Status")
                         .IsRequired()

@@ -17,6 +17,9 @@ namespace MenSI.Courses.Data.Migrations
                 startValue: 0L,
                 minValue: 0L);
 
+            migrationBuilder.CreateSequence(
+                name: "enrolment_sequence");
+
             migrationBuilder.CreateTable(
                 name: "courses",
                 columns: table => new
@@ -67,8 +70,7 @@ namespace MenSI.Courses.Data.Migrations
                 columns: table => new
                 {
                     id = table.Column<Guid>(type: "uuid", nullable: false),
-                    sequence = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                    sequence = table.Column<long>(type: "bigint", nullable: false, defaultValueSql: "nextval('enrolment_sequence')"),
                     course_id = table.Column<Guid>(type: "uuid", nullable: false),
                     run_id = table.Column<Guid>(type: "uuid", nullable: false),
                     learner_id = table.Column<Guid>(type: "uuid", nullable: true),
@@ -414,6 +416,9 @@ namespace MenSI.Courses.Data.Migrations
 
             migrationBuilder.DropSequence(
                 name: "credential_status_index");
+
+            migrationBuilder.DropSequence(
+                name: "enrolment_sequence");
         }
     }
 }
