@@ -74,9 +74,9 @@ public static class BadgeEndpoints
     internal static async Task<Results<Ok<VerificationResult>, ValidationProblem, ProblemHttpResult>> Revoke(
         Guid id, RevokeRequest request, Caller caller, ResourceAccess access, CoursesDbContext db, Verification verification, TimeProvider clock, CancellationToken ct)
     {
-        var reason = CourseRules.CheckText(request.Reason, "reason", 500, new Dictionary<string, string[]>(), required: false);
-        if (reason is null || reason.Length > 500)
-            return Problems.Validation(new Dictionary<string, string[]> { ["reason"] = ["Required: why the credential is revoked (at most 500 characters); verifiers are shown it."] });
+        var errors = new Dictionary<string, string[]>();
+        var reason = CourseRules.CheckText(request.Reason, "reason", 500, errors);
+        if (errors.Count > 0) return Problems.Validation(errors);
         var credential = await db.Credentials.FirstOrDefaultAsync(c => c.Id == id, ct);
         if (credential is null) return Problems.NotFound("Credential", id);
         if (credential.RevokedAt is not null) return Problems.Broken(new("already-revoked", $"The credential was revoked on {credential.RevokedAt:yyyy-MM-dd}."));
