@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using MenSI.ServiceDefaults.Http;
+using MenSI.ServiceDefaults.Text;
 
 namespace MenSI.Courses.Catalogue;
 

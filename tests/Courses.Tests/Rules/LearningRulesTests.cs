@@ -1,6 +1,7 @@
 using MenSI.Courses.Catalogue;
 using MenSI.Courses.Credentials;
 using MenSI.Courses.Learning;
+using MenSI.ServiceDefaults.Text;
 using Xunit;
 
 namespace MenSI.Courses.Tests.Rules;

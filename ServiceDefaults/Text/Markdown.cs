@@ -1,11 +1,11 @@
 using Ganss.Xss;
 using Markdig;
 
-namespace MenSI.Courses.Catalogue;
+namespace MenSI.ServiceDefaults.Text;
 
 /// <summary>
-/// Lesson readings: Markdown rendered to HTML, then sanitised (no script, no event handlers, no javascript: or data:
-/// links), once, when the author saves; learners are served only the sanitised HTML. Raw HTML in the Markdown is
+/// Text people write (lesson readings, community posts): Markdown rendered to HTML, then sanitised (no script, no event handlers, no javascript: or data:
+/// links), once, when the author saves; readers are served only the sanitised HTML. Raw HTML in the Markdown is
 /// rendered too and goes through the same sanitiser.
 /// </summary>
 public static class Markdown
