@@ -14,6 +14,7 @@ var identityDb = postgres.AddDatabase("identity-db");
 var registryDb = postgres.AddDatabase("registry-db");
 var clustersDb = postgres.AddDatabase("clusters-db");
 var coursesDb = postgres.AddDatabase("courses-db");
+var communityDb = postgres.AddDatabase("community-db");
 var redis = builder.AddRedis("redis");
 var rabbitmq = builder.AddRabbitMQ("rabbitmq");
 
@@ -42,11 +43,17 @@ var courses = builder.AddProject("courses", "services/Courses")
     .WithEnvironment("Badges__PublicBaseUrl", issuer)
     .WaitFor(coursesDb).WaitFor(rabbitmq).WaitFor(redis);
 
+// Community opens each cluster's private space from Clusters' events.
+var community = builder.AddProject("community", "services/Community")
+    .WithReference(communityDb).WithReference(rabbitmq).WithReference(redis).WithReference(identity)
+    .WithEnvironment("Authentication__Issuer", issuer)
+    .WaitFor(communityDb).WaitFor(rabbitmq).WaitFor(redis);
+
 builder.AddProject("gateway", "gateway")
     .WithHttpPort(gatewayPort)
-    .WithReference(registry).WithReference(clusters).WithReference(courses).WithReference(identity).WithReference(redis)
+    .WithReference(registry).WithReference(clusters).WithReference(courses).WithReference(community).WithReference(identity).WithReference(redis)
     .WithEnvironment("Authentication__Issuer", issuer)
-    .WaitFor(registry).WaitFor(clusters).WaitFor(courses).WaitFor(identity);
+    .WaitFor(registry).WaitFor(clusters).WaitFor(courses).WaitFor(community).WaitFor(identity);
 
 builder.StartedNotes.Add(DevelopmentAccounts.Recipe(builder.RepositoryRoot, issuer));
 

@@ -41,6 +41,7 @@ public sealed class GatewayFixture : IAsyncLifetime
             // These tests exercise the gateway's own rules through Registry routes; Clusters' routes point at a closed port.
             ["services:clusters:http:0"] = $"http://127.0.0.1:{Ports.Free()}",
             ["services:courses:http:0"] = $"http://127.0.0.1:{Ports.Free()}",
+            ["services:community:http:0"] = $"http://127.0.0.1:{Ports.Free()}",
             ["ConnectionStrings:redis"] = servers.Redis.ConnectionString,
             ["Gateway:RateLimits:Anonymous:PermitLimit"] = AnonymousLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Gateway:RateLimits:Anonymous:Window"] = "00:00:02",

@@ -1,0 +1,41 @@
+using MenSI.Community.Moderation;
+using MenSI.Community.Profiles;
+using MenSI.Community.Spaces;
+using MenSI.Community.Threads;
+using MenSI.ServiceDefaults.Messaging;
+using MenSI.ServiceDefaults.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace MenSI.Community;
+
+public sealed class CommunityDbContext(DbContextOptions<CommunityDbContext> options) : DbContext(options)
+{
+    public DbSet<Space> Spaces => Set<Space>();
+    public DbSet<ClusterSchool> ClusterSchools => Set<ClusterSchool>();
+    public DbSet<DiscussionThread> Threads => Set<DiscussionThread>();
+    public DbSet<Post> Posts => Set<Post>();
+    public DbSet<PostRevision> PostRevisions => Set<PostRevision>();
+    public DbSet<Reaction> Reactions => Set<Reaction>();
+    public DbSet<Report> Reports => Set<Report>();
+    public DbSet<Profile> Profiles => Set<Profile>();
+
+    /// <summary>The spaces the caller may read: every open one, and the cluster spaces of their school, country (ministry) or all (admins).</summary>
+    public IQueryable<Space> ReadableSpaces(Caller caller)
+    {
+        var spaces = Spaces.AsNoTracking();
+        if (caller.IsNetworkAdmin) return spaces;
+        var officerOf = caller.Roles.Contains(Roles.MinistryOfficer) ? caller.Country : null;
+        var school = caller.SchoolId;
+        return spaces.Where(s => s.Kind != SpaceKind.Cluster
+                                 || (officerOf != null && s.Country == officerOf)
+                                 || (school != null && ClusterSchools.Any(m => m.ClusterId == s.Id && m.SchoolId == school && m.IsMember)));
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(CommunityDbContext).Assembly);
+        modelBuilder.AddOutboxAndInbox();
+    }
+}
+
+internal sealed class CommunityDbContextFactory : MenSI.ServiceDefaults.Data.DesignTimeDbContextFactory<CommunityDbContext>;

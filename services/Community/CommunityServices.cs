@@ -1,0 +1,42 @@
+using MenSI.Community.Moderation;
+using MenSI.Community.Profiles;
+using MenSI.Community.Search;
+using MenSI.Community.Spaces;
+using MenSI.Community.Threads;
+using MenSI.ServiceDefaults.Data;
+using MenSI.ServiceDefaults.Messaging;
+using MenSI.ServiceDefaults.Security;
+
+namespace MenSI.Community;
+
+public static class CommunityServices
+{
+    public static IHostApplicationBuilder AddCommunityServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddServiceDatabase<CommunityDbContext>("community-db");
+        builder.AddRedis("redis");
+        builder.AddMessaging<CommunityDbContext>(bus =>
+        {
+            bus.AddConsumer<ClusterFormedConsumer>((_, c) => InboxBatch.Configure(c));
+            bus.AddConsumer<SchoolJoinedClusterConsumer>((_, c) => InboxBatch.Configure(c));
+            bus.AddConsumer<SchoolLeftClusterConsumer>((_, c) => InboxBatch.Configure(c));
+        });
+        builder.AddJwtAuthentication();
+        builder.Services.AddOpenApi();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<PostingOptions>().BindConfiguration("Community:Posting").Validate(o => o.PerMinute >= 1, "Community:Posting:PerMinute must be 1 or more.");
+        builder.Services.AddSingleton<PostingLimit>();
+        return builder;
+    }
+
+    public static WebApplication MapCommunityEndpoints(this WebApplication app)
+    {
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapSpaceEndpoints();
+        app.MapThreadEndpoints();
+        app.MapModerationEndpoints();
+        app.MapSearchEndpoints();
+        app.MapProfileEndpoints();
+        return app;
+    }
+}
