@@ -173,6 +173,35 @@ public class AuthorizationMatrixTests(GraphFixture graph) : IClassFixture<GraphF
         new("GET", "/api/v1/badges/v2/badge-classes/{courseId}", Everyone, s => Get($"/api/v1/badges/v2/badge-classes/{s.ThisCourse}")),
         new("GET", "/api/v1/badges/v2/badge-classes/{courseId}/image", Everyone, s => Get($"/api/v1/badges/v2/badge-classes/{s.ThisCourse}/image")),
         new("GET", "/api/v1/badges/v2/assertions/{id}", Everyone, s => Get($"/api/v1/badges/v2/assertions/{s.Courses.ThisCredential}")),
+        new("GET", "/api/v1/community/spaces", Members(Ok), s => Get("/api/v1/community/spaces")),
+        new("GET", "/api/v1/community/spaces/{id}", Members(Ok), s => Get($"/api/v1/community/spaces/{s.Community.ThisSpace}")),
+        new("POST", "/api/v1/community/spaces", HungarianMinistry(Created),
+            s => Send(HttpMethod.Post, "/api/v1/community/spaces", new { kind = "country", name = "Matrix", country = "HU" }), Forbidden),
+        new("GET", "/api/v1/community/spaces/{id}/threads", Members(Ok), s => Get($"/api/v1/community/spaces/{s.Community.ThisSpace}/threads")),
+        new("POST", "/api/v1/community/spaces/{id}/threads", People(Created),
+            s => Send(HttpMethod.Post, $"/api/v1/community/spaces/{s.Community.ThisSpace}/threads", CommunityScenario.NewThread()), Created),
+        new("GET", "/api/v1/community/threads/{threadId}", Members(Ok), s => Get($"/api/v1/community/threads/{s.Community.ThisThread}")),
+        new("POST", "/api/v1/community/threads/{threadId}/posts", People(Created),
+            s => Send(HttpMethod.Post, $"/api/v1/community/threads/{s.Community.ThisThread}/posts", new { body = "Matrix reply" }), Created),
+        new("PUT", "/api/v1/community/posts/{postId}", [Unauthorized, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            s => Send(HttpMethod.Put, $"/api/v1/community/posts/{s.Community.ThisPost}", new { body = "Hogyan mentorálunk jól?" }), Forbidden),
+        new("GET", "/api/v1/community/posts/{postId}/revisions", [Unauthorized, Ok, Forbidden, Forbidden, Ok, Forbidden, Ok, Ok],
+            s => Get($"/api/v1/community/posts/{s.Community.ThisPost}/revisions"), Forbidden),
+        new("PUT", "/api/v1/community/posts/{postId}/reactions/{kind}", People(NoContent),
+            s => Send(HttpMethod.Put, $"/api/v1/community/posts/{s.Community.ThisPost}/reactions/thanks", null), NoContent),
+        new("DELETE", "/api/v1/community/posts/{postId}/reactions/{kind}", People(NoContent),
+            s => Send(HttpMethod.Delete, $"/api/v1/community/posts/{s.Community.ThisPost}/reactions/thanks", null), NoContent),
+        new("POST", "/api/v1/community/posts/{postId}/reports", Members(Created),
+            s => Send(HttpMethod.Post, $"/api/v1/community/posts/{s.Community.ThisPost}/reports", new { reason = "Matrix" }), Created),
+        new("GET", "/api/v1/community/reports", [Unauthorized, Forbidden, Forbidden, Forbidden, Ok, Ok, Ok, Ok], s => Get("/api/v1/community/reports"), Forbidden),
+        new("POST", "/api/v1/community/posts/{postId}/hide", HungarianMinistry(Ok),
+            async s => await Send(HttpMethod.Post, $"/api/v1/community/posts/{await s.Community.FreshPostAsync()}/hide", new { reason = "Matrix" }), Forbidden),
+        new("POST", "/api/v1/community/posts/{postId}/restore", HungarianMinistry(Ok),
+            async s => await Send(HttpMethod.Post, $"/api/v1/community/posts/{await s.Community.FreshHiddenPostAsync()}/restore", new { reason = "Matrix" }), Forbidden),
+        new("GET", "/api/v1/community/search", Members(Ok), s => Get("/api/v1/community/search?q=mentor%C3%A1lunk")),
+        new("GET", "/api/v1/community/me/profile", People(Ok), s => Get("/api/v1/community/me/profile"), Ok),
+        new("PUT", "/api/v1/community/me/profile", People(Ok), s => Send(HttpMethod.Put, "/api/v1/community/me/profile", new { displayName = "Matrix", languages = new[] { "hu" } }), Ok),
+
         // Last of the courses' rows: it erases every caller's own enrolments, which the rows above use.
         new("DELETE", "/api/v1/courses/my/data", People(NoContent), s => Send(HttpMethod.Delete, "/api/v1/courses/my/data", null), NoContent),
 
@@ -254,6 +283,7 @@ public class AuthorizationMatrixTests(GraphFixture graph) : IClassFixture<GraphF
         public Guid ThisMentee { get; private set; }
         public Guid ThisGoal { get; private set; }
         public CourseScenario Courses { get; private set; } = null!;
+        public CommunityScenario Community { get; private set; } = null!;
         public Guid ThisCourse => Courses.ThisCourse;
         private readonly Queue<Guid> _freeMentees = new();
         public static string Today => DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
@@ -281,6 +311,9 @@ public class AuthorizationMatrixTests(GraphFixture graph) : IClassFixture<GraphF
             scenario.Tokens["admin"] = admin;
             scenario.Tokens["course-manager"] = await graph.Tokens.TokenForAsync(new Persona("course-manager"));
             scenario.Courses = await CourseScenario.CreateAsync(scenario._admin, graph.Client(scenario.Tokens["teacher"]));
+            // Every person writes fresh posts in turn: a member's posts per minute are limited.
+            var people = new[] { "teacher", "coordinator", "other-coordinator", "ministry", "other-ministry", "admin", "course-manager" }.Select(c => graph.Client(scenario.Tokens[c])).ToList();
+            scenario.Community = await CommunityScenario.CreateAsync(scenario._admin, people[0], people);
             return scenario;
         }
 

@@ -81,6 +81,65 @@ public class ClusterFlowTests(GraphFixture graph) : IClassFixture<GraphFixture>
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/api/v1/clusters/{cluster}")).StatusCode);
     }
 
+    /// <summary>
+    /// A cluster's private space in Community, from Clusters' events alone: it has the new mentee within a second of
+    /// the event reaching a ministry system's own consumer, the mentee's coordinator posts there, and a plain AMQP
+    /// consumer gets the community's events with ids and facts only.
+    /// </summary>
+    [Fact]
+    public async Task A_cluster_gets_its_private_community_space_within_a_second_and_its_posts_reach_ministry_systems()
+    {
+        using var admin = graph.Client(await graph.Tokens.AdminTokenAsync());
+        var mentor = await RegisterAsync(admin, "Tér Általános Iskola");
+        var mentee = await RegisterAsync(admin, "Fórum Általános Iskola");
+        await admin.MakeMemberAsync(mentor, "mentor");
+        await admin.MakeMemberAsync(mentee, "mentee");
+        await using var ministry = await EventListener.StartAsync(graph.App.Get<MenSI.Hosting.RabbitMqResource>("rabbitmq").ConnectionString,
+            "mensi.clusters.school-joined-cluster", "mensi.community.thread-started", "mensi.community.post-published");
+
+        // The first cluster warms the path up (a fresh graph's first event pays for JIT and connections); the second is measured.
+        var warmUpMentee = await RegisterAsync(admin, "Bemelegítő Általános Iskola");
+        await admin.MakeMemberAsync(warmUpMentee, "mentee");
+        await ClusterWithSpaceAsync(admin, ministry, mentor, warmUpMentee);
+        var (cluster, lag) = await ClusterWithSpaceAsync(admin, ministry, mentor, mentee);
+        Assert.True(lag < TimeSpan.FromSeconds(1), $"The cluster's space had its mentee {lag.TotalMilliseconds:0} ms after the event reached a plain consumer.");
+
+        using var coordinator = graph.Client(await graph.Tokens.TokenForAsync(Persona.Coordinator(mentee)));
+        using var started = await coordinator.PostAsJsonAsync($"/api/v1/community/spaces/{cluster}/threads", new { title = "Első lépések", body = "Hogyan kezdjük?", language = "hu" });
+        Assert.Equal(HttpStatusCode.Created, started.StatusCode);
+        var threadId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("thread").GetProperty("id").GetGuid();
+        var threadEvent = (await ministry.WaitForAsync(e => e.Exchange == "mensi.community.thread-started" && e.Body.GetProperty("threadId").GetGuid() == threadId))[0];
+        Assert.Equal((cluster, "cluster", "HU"), (threadEvent.Body.GetProperty("clusterId").GetGuid(), threadEvent.Body.GetProperty("spaceKind").GetString(),
+            threadEvent.Body.GetProperty("country").GetString()));
+        var postEvent = (await ministry.WaitForAsync(e => e.Exchange == "mensi.community.post-published" && e.Body.GetProperty("threadId").GetGuid() == threadId))[0];
+        Assert.DoesNotContain("kezdjük", postEvent.Body.GetRawText(), StringComparison.Ordinal);
+
+        // Another school's coordinator does not see the cluster's space.
+        using var stranger = graph.Client(await graph.Tokens.TokenForAsync(Persona.Coordinator(Guid.CreateVersion7())));
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"/api/v1/community/spaces/{cluster}")).StatusCode);
+    }
+
+    /// <summary>Forms a cluster with one mentee; returns it and how long after a plain consumer got the join its space had the mentee.</summary>
+    private static async Task<(Guid Cluster, TimeSpan Lag)> ClusterWithSpaceAsync(HttpClient admin, EventListener ministry, Guid mentor, Guid mentee)
+    {
+        using var formed = await Eventually.UntilAsync(() => admin.PostAsJsonAsync("/api/v1/clusters", Cluster(mentor)), r => r.StatusCode == HttpStatusCode.Created, EventsArrive);
+        var cluster = (await formed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        using (var joined = await Eventually.UntilAsync(() => admin.SendJsonAsync(HttpMethod.Post, $"/api/v1/clusters/{cluster}/mentees", new { schoolId = mentee }, "*"),
+                   r => r.IsSuccessStatusCode, EventsArrive))
+        {
+            Assert.Equal(HttpStatusCode.OK, joined.StatusCode);
+        }
+
+        var joinEvent = (await ministry.WaitForAsync(e => e.Exchange == "mensi.clusters.school-joined-cluster" && e.Body.GetProperty("clusterId").GetGuid() == cluster))[0];
+        var space = await Eventually.UntilAsync(async () =>
+        {
+            using var response = await admin.GetAsync($"/api/v1/community/spaces/{cluster}");
+            return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : (JsonElement?)null;
+        }, s => s is { } found && found.GetProperty("memberSchoolIds").EnumerateArray().Any(m => m.GetGuid() == mentee), EventsArrive);
+        Assert.NotNull(space);
+        return (cluster, DateTimeOffset.UtcNow - joinEvent.ReceivedAt);
+    }
+
     private static object Cluster(Guid mentor) => new
     {
         name = "Pilis klaszter", mentorSchoolId = mentor, approach = "hybrid", initiation = "school", participation = "voluntary",
