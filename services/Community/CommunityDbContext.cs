@@ -2,6 +2,7 @@ using MenSI.Community.Moderation;
 using MenSI.Community.Profiles;
 using MenSI.Community.Spaces;
 using MenSI.Community.Threads;
+using MenSI.Community.Unread;
 using MenSI.ServiceDefaults.Messaging;
 using MenSI.ServiceDefaults.Security;
 using Microsoft.EntityFrameworkCore;
@@ -18,6 +19,7 @@ public sealed class CommunityDbContext(DbContextOptions<CommunityDbContext> opti
     public DbSet<Reaction> Reactions => Set<Reaction>();
     public DbSet<Report> Reports => Set<Report>();
     public DbSet<Profile> Profiles => Set<Profile>();
+    public DbSet<ReadMarker> ReadMarkers => Set<ReadMarker>();
 
     /// <summary>The spaces the caller may read: every open one, and the cluster spaces of their school, country (ministry) or all (admins).</summary>
     public IQueryable<Space> ReadableSpaces(Caller caller)

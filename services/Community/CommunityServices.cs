@@ -1,8 +1,10 @@
 using MenSI.Community.Moderation;
+using MenSI.Community.PersonalData;
 using MenSI.Community.Profiles;
 using MenSI.Community.Search;
 using MenSI.Community.Spaces;
 using MenSI.Community.Threads;
+using MenSI.Community.Unread;
 using MenSI.ServiceDefaults.Data;
 using MenSI.ServiceDefaults.Messaging;
 using MenSI.ServiceDefaults.Security;
@@ -26,6 +28,7 @@ public static class CommunityServices
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<PostingOptions>().BindConfiguration("Community:Posting").Validate(o => o.PerMinute >= 1, "Community:Posting:PerMinute must be 1 or more.");
         builder.Services.AddSingleton<PostingLimit>();
+        builder.Services.AddSingleton<UnreadCounts>();
         return builder;
     }
 
@@ -37,6 +40,8 @@ public static class CommunityServices
         app.MapModerationEndpoints();
         app.MapSearchEndpoints();
         app.MapProfileEndpoints();
+        app.MapPersonalDataEndpoints();
+        app.MapUnreadEndpoints();
         return app;
     }
 }

@@ -201,6 +201,12 @@ public class AuthorizationMatrixTests(GraphFixture graph) : IClassFixture<GraphF
         new("GET", "/api/v1/community/search", Members(Ok), s => Get("/api/v1/community/search?q=mentor%C3%A1lunk")),
         new("GET", "/api/v1/community/me/profile", People(Ok), s => Get("/api/v1/community/me/profile"), Ok),
         new("PUT", "/api/v1/community/me/profile", People(Ok), s => Send(HttpMethod.Put, "/api/v1/community/me/profile", new { displayName = "Matrix", languages = new[] { "hu" } }), Ok),
+        new("POST", "/api/v1/community/spaces/{id}/read", People(NoContent), s => Send(HttpMethod.Post, $"/api/v1/community/spaces/{s.Community.ThisSpace}/read", null), NoContent),
+        new("GET", "/api/v1/community/me/unread", People(Ok), s => Get("/api/v1/community/me/unread"), Ok),
+        new("GET", "/api/v1/community/me/data", People(Ok), s => Get("/api/v1/community/me/data"), Ok),
+        new("DELETE", "/api/v1/community/members/{memberId}/data", AdminsOnly(NoContent), s => Send(HttpMethod.Delete, $"/api/v1/community/members/{Guid.NewGuid()}/data", null)),
+        // Last of the community's rows: it erases every caller's own posts' authorship, which the rows above use.
+        new("DELETE", "/api/v1/community/me/data", People(NoContent), s => Send(HttpMethod.Delete, "/api/v1/community/me/data", null), NoContent),
 
         // Last of the courses' rows: it erases every caller's own enrolments, which the rows above use.
         new("DELETE", "/api/v1/courses/my/data", People(NoContent), s => Send(HttpMethod.Delete, "/api/v1/courses/my/data", null), NoContent),

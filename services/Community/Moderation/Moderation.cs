@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using MenSI.Community.Spaces;
+using MenSI.Community.Unread;
 using MenSI.Contracts.Community;
 using MenSI.ServiceDefaults.Http;
 using MenSI.ServiceDefaults.Messaging;
@@ -41,10 +42,12 @@ public static class ModerationEndpoints
         var community = app.MapGroup(SpaceEndpoints.Route).WithTags("Moderation").RequireAuthorization(Policies.Member);
         community.MapPost("/posts/{postId:guid}/reports", ReportPost).WithName("ReportPost");
         community.MapGet("/reports", ListReports).WithName("ListReports").RequireAuthorization(Policies.Ministry);
-        community.MapPost("/posts/{postId:guid}/hide", (Guid postId, ReasonRequest request, Caller caller, ResourceAccess access, CommunityDbContext db, TimeProvider clock,
-            CancellationToken ct) => ModerateAsync(postId, request, true, caller, access, db, clock, ct)).WithName("HidePost").RequireAuthorization(Policies.Ministry);
-        community.MapPost("/posts/{postId:guid}/restore", (Guid postId, ReasonRequest request, Caller caller, ResourceAccess access, CommunityDbContext db, TimeProvider clock,
-            CancellationToken ct) => ModerateAsync(postId, request, false, caller, access, db, clock, ct)).WithName("RestorePost").RequireAuthorization(Policies.Ministry);
+        community.MapPost("/posts/{postId:guid}/hide", (Guid postId, ReasonRequest request, Caller caller, ResourceAccess access, CommunityDbContext db,
+            UnreadCounts unread, TimeProvider clock, CancellationToken ct) => ModerateAsync(postId, request, true, caller, access, db, unread, clock, ct))
+            .WithName("HidePost").RequireAuthorization(Policies.Ministry);
+        community.MapPost("/posts/{postId:guid}/restore", (Guid postId, ReasonRequest request, Caller caller, ResourceAccess access, CommunityDbContext db,
+            UnreadCounts unread, TimeProvider clock, CancellationToken ct) => ModerateAsync(postId, request, false, caller, access, db, unread, clock, ct))
+            .WithName("RestorePost").RequireAuthorization(Policies.Ministry);
     }
 
     internal static async Task<Results<Created<ReportResponse>, ValidationProblem, ProblemHttpResult>> ReportPost(
@@ -75,7 +78,8 @@ public static class ModerationEndpoints
     }
 
     private static async Task<Results<Ok<ModerationResponse>, ValidationProblem, ProblemHttpResult>> ModerateAsync(
-        Guid postId, ReasonRequest request, bool hide, Caller caller, ResourceAccess access, CommunityDbContext db, TimeProvider clock, CancellationToken ct)
+        Guid postId, ReasonRequest request, bool hide, Caller caller, ResourceAccess access, CommunityDbContext db, UnreadCounts unread, TimeProvider clock,
+        CancellationToken ct)
     {
         if (CheckReason(request) is not { } reason) return Invalid();
         var post = await db.Posts.FirstOrDefaultAsync(p => p.Id == postId, ct);
@@ -90,6 +94,8 @@ public static class ModerationEndpoints
         await db.Reports.Where(r => r.PostId == postId && r.SettledAt == null).ExecuteUpdateAsync(r => r.SetProperty(x => x.SettledAt, now), ct);
         db.AddIntegrationEvent(new ContentModerated(Guid.CreateVersion7(now), now, postId, space.Id, space.Country, hide ? "hidden" : "restored"));
         await db.SaveChangesAsync(ct);
+        if (hide) await unread.HiddenAsync(space.Id, postId);
+        else await unread.PublishedAsync(space.Id, postId, post.CreatedAt);
         return TypedResults.Ok(new ModerationResponse(postId, hide, reason));
     }
 

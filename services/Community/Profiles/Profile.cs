@@ -23,12 +23,17 @@ public sealed record ProfileRequest(string? DisplayName, IReadOnlyList<string>? 
 
 public sealed record ProfileResponse(Guid MemberId, string DisplayName, IReadOnlyList<string> Languages, DateTimeOffset? UpdatedAt);
 
-/// <summary>Authors' names as readers see them: the profile's display name, or "Member" for one who chose none.</summary>
+/// <summary>
+/// Authors' names as readers see them: the profile's display name, "Member" for one who chose none, and "Former
+/// member" for content whose author's data was erased.
+/// </summary>
 public static class Names
 {
     public const string Anonymous = "Member";
+    public const string Erased = "Former member";
 
-    public static string Of(Guid? author, IReadOnlyDictionary<Guid, string> names) => author is { } id && names.TryGetValue(id, out var name) ? name : Anonymous;
+    public static string Of(Guid? author, IReadOnlyDictionary<Guid, string> names) =>
+        author is not { } id ? Erased : names.TryGetValue(id, out var name) ? name : Anonymous;
 
     public static async Task<IReadOnlyDictionary<Guid, string>> NamesAsync(this CommunityDbContext db, IEnumerable<Guid?> authors, CancellationToken ct)
     {

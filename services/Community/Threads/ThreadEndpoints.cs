@@ -1,5 +1,6 @@
 using MenSI.Community.Profiles;
 using MenSI.Community.Spaces;
+using MenSI.Community.Unread;
 using MenSI.Contracts.Community;
 using MenSI.ServiceDefaults.Data;
 using MenSI.ServiceDefaults.Http;
@@ -47,7 +48,8 @@ public static class ThreadEndpoints
     }
 
     internal static async Task<Results<Created<ThreadResponse>, ValidationProblem, ProblemHttpResult>> StartThread(
-        Guid id, StartThreadRequest request, Caller caller, CommunityDbContext db, PostingLimit limit, HttpContext http, TimeProvider clock, CancellationToken ct)
+        Guid id, StartThreadRequest request, Caller caller, CommunityDbContext db, PostingLimit limit, UnreadCounts unread, HttpContext http, TimeProvider clock,
+        CancellationToken ct)
     {
         if (caller.UserId is not { } author) return Problems.Forbidden("Only people post: sign in as a user, not as a machine client.");
         var errors = new Dictionary<string, string[]>();
@@ -74,6 +76,7 @@ public static class ThreadEndpoints
             space.Kind == SpaceKind.Cluster ? space.Id : null, thread.Language));
         db.AddIntegrationEvent(new PostPublished(Guid.CreateVersion7(now), now, post.Id, thread.Id, id, space.Country, false));
         await db.SaveChangesAsync(ct);
+        await PublishedAsync(db, unread, author, post, ct);
         var names = await db.NamesAsync([author], ct);
         return TypedResults.Created($"{SpaceEndpoints.Route}/threads/{thread.Id}",
             new ThreadResponse(Summary(thread, names), new Page<PostResponse>([ResponseOf(post, names, null, [], author)], 1, 1, 1)));
@@ -101,7 +104,8 @@ public static class ThreadEndpoints
     }
 
     internal static async Task<Results<Created<PostResponse>, ValidationProblem, ProblemHttpResult>> Reply(
-        Guid threadId, ReplyRequest request, Caller caller, CommunityDbContext db, PostingLimit limit, HttpContext http, TimeProvider clock, CancellationToken ct)
+        Guid threadId, ReplyRequest request, Caller caller, CommunityDbContext db, PostingLimit limit, UnreadCounts unread, HttpContext http, TimeProvider clock,
+        CancellationToken ct)
     {
         if (caller.UserId is not { } author) return Problems.Forbidden("Only people post: sign in as a user, not as a machine client.");
         var errors = new Dictionary<string, string[]>();
@@ -121,6 +125,7 @@ public static class ThreadEndpoints
         await db.Spaces.Where(s => s.Id == space.Id).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastActivityAt, now), ct);
         db.AddIntegrationEvent(new PostPublished(Guid.CreateVersion7(now), now, post.Id, threadId, space.Id, space.Country, true));
         await db.SaveChangesAsync(ct);
+        await PublishedAsync(db, unread, author, post, ct);
         var names = await db.NamesAsync([author, quoted?.AuthorId], ct);
         return TypedResults.Created($"{SpaceEndpoints.Route}/threads/{threadId}", ResponseOf(post, names, quoted, [], author));
     }
@@ -187,6 +192,13 @@ public static class ThreadEndpoints
         }
 
         return TypedResults.NoContent();
+    }
+
+    /// <summary>After the commit: the post counts as unread for the space's readers, and the author has read the space.</summary>
+    private static async Task PublishedAsync(CommunityDbContext db, UnreadCounts unread, Guid author, Post post, CancellationToken ct)
+    {
+        await UnreadCounts.MarkReadAsync(db, author, post.SpaceId, post.CreatedAt, ct);
+        await unread.PublishedAsync(post.SpaceId, post.Id, post.CreatedAt);
     }
 
     private static Post NewPost(DiscussionThread thread, Guid author, string body, Guid? quote, DateTimeOffset now, bool opening) => new()

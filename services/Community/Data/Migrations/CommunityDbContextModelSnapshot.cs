@@ -369,6 +369,26 @@ namespace MenSI.Community.Data.Migrations
                     b.ToTable("reactions", (string)null);
                 });
 
+            modelBuilder.Entity("MenSI.Community.Unread.ReadMarker", b =>
+                {
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("member_id");
+
+                    b.Property<Guid>("SpaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("space_id");
+
+                    b.Property<DateTimeOffset>("ReadAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("read_at");
+
+                    b.HasKey("MemberId", "SpaceId")
+                        .HasName("pk_read_markers");
+
+                    b.ToTable("read_markers", (string)null);
+                });
+
             modelBuilder.Entity("MenSI.ServiceDefaults.Messaging.InboxMessage", b =>
                 {
                     b.Property<Guid>("EventId")
