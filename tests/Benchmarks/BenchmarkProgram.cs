@@ -12,7 +12,7 @@ namespace MenSI.Benchmarks;
 /// <summary>
 /// Measures the platform against its targets and its alternatives and rewrites docs/benchmarks.md with what it measured.
 /// <c>--only NAME[,NAME]</c> runs the named benchmarks alone, on a platform of their own, and rewrites only their sections:
-/// startup, gateway, pipeline, registry-scale, clusters-report, courses.
+/// startup, gateway, pipeline, registry-scale, clusters-report, courses, community.
 /// </summary>
 internal static class BenchmarkProgram
 {
@@ -73,6 +73,7 @@ internal static class BenchmarkProgram
                 if (selected.Contains("registry-scale")) sections.Add(await ScaleBenchmark.RunAsync(app, stateDir));
                 if (selected.Contains("clusters-report")) sections.Add(await ClustersReportBenchmark.RunAsync(app));
                 if (selected.Contains("courses")) sections.Add(await CoursesBenchmark.RunAsync(app, stateDir));
+                if (selected.Contains("community")) sections.Add(await CommunityBenchmark.RunAsync(app, stateDir));
             }
         }
         finally

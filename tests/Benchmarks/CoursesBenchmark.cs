@@ -29,7 +29,7 @@ internal static class CoursesBenchmark
     {
         var gateway = app.Get<ProjectResource>("gateway");
         var courses = app.Get<ProjectResource>("courses");
-        var tokens = new Minter(Path.Combine(stateDir, "identity-keys", "signing.pem"), $"http://localhost:{new Uri(gateway.HttpEndpoint).Port}/");
+        var tokens = Minter.For(stateDir, gateway);
         using var author = Client(gateway.HttpEndpoint, tokens.Mint(Guid.NewGuid(), Roles.CourseManager));
 
         // 1. The burst: every learner's request in flight at once, straight at the service and through the gateway.
@@ -255,22 +255,5 @@ internal static class CoursesBenchmark
         var body = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"Setting up the courses benchmark answered {(int)response.StatusCode}: {body}");
         return JsonDocument.Parse(body).RootElement.Clone();
-    }
-
-    /// <summary>Access tokens as Identity issues them (same key, issuer, audience and type), for many distinct learners.</summary>
-    private sealed class Minter(string signingKeyPem, string issuer)
-    {
-        private readonly SigningCredentials _credentials = new(TokenKeys.RsaKey(signingKeyPem), SecurityAlgorithms.RsaSha256);
-        private readonly JsonWebTokenHandler _handler = new();
-
-        public string Mint(Guid subject, string role) => _handler.CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = issuer,
-            Audience = AuthenticationSettings.Audience,
-            TokenType = "at+jwt",
-            Expires = DateTime.UtcNow.AddHours(1),
-            Claims = new Dictionary<string, object> { [MenSIClaims.Subject] = subject.ToString(), [MenSIClaims.Role] = role },
-            SigningCredentials = _credentials,
-        });
     }
 }

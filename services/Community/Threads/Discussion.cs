@@ -85,6 +85,9 @@ internal sealed class DiscussionConfiguration :
         post.Property(p => p.Revision).IsConcurrencyToken();
         post.HasIndex(p => new { p.ThreadId, p.CreatedAt });
         post.HasIndex(p => p.AuthorId);
+        // Search and unread counts read a space's posts, and search pages newest first.
+        post.HasIndex(p => new { p.SpaceId, p.CreatedAt });
+        post.HasIndex(p => p.CreatedAt);
     }
 
     public void Configure(EntityTypeBuilder<PostRevision> revision)

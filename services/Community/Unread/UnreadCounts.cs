@@ -40,9 +40,13 @@ public sealed class UnreadCounts(IConnectionMultiplexer redis)
     public async Task<IReadOnlyList<UnreadResponse>> CountAsync(CommunityDbContext db, IReadOnlyList<ReadMarker> markers, CancellationToken ct)
     {
         var redisDb = redis.GetDatabase();
-        foreach (var marker in markers)
+        var check = redisDb.CreateBatch();
+        var exists = markers.Select(m => check.KeyExistsAsync(KeyOf(m.SpaceId))).ToList();
+        check.Execute();
+        await Task.WhenAll(exists);
+        for (var i = 0; i < markers.Count; i++)
         {
-            if (!await redisDb.KeyExistsAsync(KeyOf(marker.SpaceId))) await RebuildAsync(db, redisDb, marker.SpaceId, ct);
+            if (!exists[i].Result) await RebuildAsync(db, redisDb, markers[i].SpaceId, ct);
         }
 
         var batch = redisDb.CreateBatch();

@@ -313,6 +313,12 @@ namespace MenSI.Community.Data.Migrations
                     b.HasIndex("AuthorId")
                         .HasDatabaseName("ix_posts_author_id");
 
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_posts_created_at");
+
+                    b.HasIndex("SpaceId", "CreatedAt")
+                        .HasDatabaseName("ix_posts_space_id_created_at");
+
                     b.HasIndex("ThreadId", "CreatedAt")
                         .HasDatabaseName("ix_posts_thread_id_created_at");
 
