@@ -115,18 +115,10 @@ public static class ClusterCalls
     public static Task<HttpResponseMessage> ChangeAsync(this HttpClient client, HttpMethod method, string path, object? body = null, string ifMatch = "*") =>
         client.SendJsonAsync(method, path, body, ifMatch);
 
-    public static async Task<JsonElement> OkAsync(this Task<HttpResponseMessage> call)
-    {
-        using var response = await call;
-        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"Expected success, got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
-    }
 
     public static Task<JsonElement> AddMenteeAsync(this HttpClient client, Guid cluster, Guid school) =>
         client.ChangeAsync(HttpMethod.Post, $"/api/v1/clusters/{cluster}/mentees", new { schoolId = school }).OkAsync();
 
     public static Task<JsonElement> ActivateAsync(this HttpClient client, Guid cluster) =>
         client.ChangeAsync(HttpMethod.Post, $"/api/v1/clusters/{cluster}/activate").OkAsync();
-
-    public static Guid Id(this JsonElement element) => element.GetProperty("id").GetGuid();
 }

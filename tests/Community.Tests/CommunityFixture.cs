@@ -73,20 +73,10 @@ public sealed class CommunityCollection : ICollectionFixture<CommunityFixture>
 
 public static class CommunityCalls
 {
-    public static async Task<JsonElement> OkAsync(this Task<HttpResponseMessage> call)
-    {
-        using var response = await call;
-        var body = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"Expected success, got {(int)response.StatusCode}: {body}");
-        return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement.Clone();
-    }
-
     public static async Task<Guid> OpenSpaceAsync(this HttpClient admin, string kind = "public", string? country = null, string? theme = null) =>
         (await admin.PostAsJsonAsync("/api/v1/community/spaces", new { kind, name = $"Space {Guid.NewGuid():N}"[..20], description = "For tests", country, theme }).OkAsync())
         .GetProperty("id").GetGuid();
 
     public static Task<JsonElement> StartThreadAsync(this HttpClient member, Guid space, string title, string body, string language = "en", string[]? tags = null) =>
         member.PostAsJsonAsync($"/api/v1/community/spaces/{space}/threads", new { title, body, language, tags = tags ?? [] }).OkAsync();
-
-    public static Guid Id(this JsonElement element) => element.GetProperty("id").GetGuid();
 }

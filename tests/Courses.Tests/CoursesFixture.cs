@@ -166,13 +166,4 @@ public static class CourseCalls
         optionIds = q.GetProperty("options").EnumerateArray().Where(o => o.GetProperty("correct").GetBoolean()).Select(o => o.GetProperty("id").GetGuid()).ToArray(),
     })];
 
-    public static async Task<JsonElement> OkAsync(this Task<HttpResponseMessage> call)
-    {
-        using var response = await call;
-        var body = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"Expected success, got {(int)response.StatusCode}: {body}");
-        return JsonDocument.Parse(body).RootElement.Clone();
-    }
-
-    public static Guid Id(this JsonElement element) => element.GetProperty("id").GetGuid();
 }

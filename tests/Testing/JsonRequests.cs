@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text.Json;
 
 namespace MenSI.Testing;
 
@@ -18,4 +19,15 @@ public static class JsonRequests
         using var request = Create(method, path, body, ifMatch);
         return await client.SendAsync(request);
     }
+
+    /// <summary>The response's JSON (default for an empty body), or an exception that quotes the status and the problem.</summary>
+    public static async Task<JsonElement> OkAsync(this Task<HttpResponseMessage> call)
+    {
+        using var response = await call;
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"Expected success, got {(int)response.StatusCode}: {body}");
+        return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    public static Guid Id(this JsonElement element) => element.GetProperty("id").GetGuid();
 }
