@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using MenSI.Testing;
 
 namespace MenSI.EndToEnd.Tests;
 
@@ -22,8 +23,8 @@ public sealed class CommunityScenario
     public static async Task<CommunityScenario> CreateAsync(HttpClient admin, HttpClient teacher, IReadOnlyList<HttpClient> people)
     {
         var scenario = new CommunityScenario { _admin = admin, _authors = people };
-        scenario.ThisSpace = (await Ok(admin.PostAsJsonAsync("/api/v1/community/spaces", new { kind = "country", name = "Magyar tanárok", country = "HU" }))).GetProperty("id").GetGuid();
-        var started = await Ok(teacher.PostAsJsonAsync($"/api/v1/community/spaces/{scenario.ThisSpace}/threads",
+        scenario.ThisSpace = (await JsonRequests.OkAsync(admin.PostAsJsonAsync("/api/v1/community/spaces", new { kind = "country", name = "Magyar tanárok", country = "HU" }))).GetProperty("id").GetGuid();
+        var started = await JsonRequests.OkAsync(teacher.PostAsJsonAsync($"/api/v1/community/spaces/{scenario.ThisSpace}/threads",
             new { title = "Matrix thread", body = "Hogyan mentorálunk?", language = "hu", tags = new[] { "matrix" } }));
         scenario.ThisThread = started.GetProperty("thread").GetProperty("id").GetGuid();
         scenario.ThisPost = started.GetProperty("posts").GetProperty("items")[0].GetProperty("id").GetGuid();
@@ -36,21 +37,13 @@ public sealed class CommunityScenario
     public async Task<Guid> FreshPostAsync()
     {
         var author = _authors[_next++ % _authors.Count];
-        return (await Ok(author.PostAsJsonAsync($"/api/v1/community/threads/{ThisThread}/posts", new { body = "A fresh reply." }))).GetProperty("id").GetGuid();
+        return (await JsonRequests.OkAsync(author.PostAsJsonAsync($"/api/v1/community/threads/{ThisThread}/posts", new { body = "A fresh reply." }))).GetProperty("id").GetGuid();
     }
 
     public async Task<Guid> FreshHiddenPostAsync()
     {
         var post = await FreshPostAsync();
-        await Ok(_admin.PostAsJsonAsync($"/api/v1/community/posts/{post}/hide", new { reason = "Matrix" }));
+        await JsonRequests.OkAsync(_admin.PostAsJsonAsync($"/api/v1/community/posts/{post}/hide", new { reason = "Matrix" }));
         return post;
-    }
-
-    private static async Task<JsonElement> Ok(Task<HttpResponseMessage> call)
-    {
-        using var response = await call;
-        var body = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"Setting up the community answered {(int)response.StatusCode}: {body}");
-        return JsonDocument.Parse(body).RootElement.Clone();
     }
 }

@@ -68,19 +68,19 @@ public sealed class CourseScenario
 
     public async Task<Guid> DraftAsync(bool outlined = false)
     {
-        var id = (await Ok(_author.PostAsJsonAsync("/api/v1/courses", NewCourse()))).GetProperty("id").GetGuid();
-        if (outlined) await Ok(_author.SendJsonAsync(HttpMethod.Put, $"/api/v1/courses/{id}/outline", Outline(), "*"));
+        var id = (await JsonRequests.OkAsync(_author.PostAsJsonAsync("/api/v1/courses", NewCourse()))).GetProperty("id").GetGuid();
+        if (outlined) await JsonRequests.OkAsync(_author.SendJsonAsync(HttpMethod.Put, $"/api/v1/courses/{id}/outline", Outline(), "*"));
         return id;
     }
 
     public async Task<Guid> PublishedAsync() => (await PublishedCourseAsync()).GetProperty("id").GetGuid();
 
-    public async Task<Guid> DraftRunAsync() => (await Ok(_author.PostAsJsonAsync($"/api/v1/courses/{ThisCourse}/runs", NewRun()))).GetProperty("id").GetGuid();
+    public async Task<Guid> DraftRunAsync() => (await JsonRequests.OkAsync(_author.PostAsJsonAsync($"/api/v1/courses/{ThisCourse}/runs", NewRun()))).GetProperty("id").GetGuid();
 
     public async Task<Guid> OpenRunAsync()
     {
         var run = await DraftRunAsync();
-        await Ok(_author.SendJsonAsync(HttpMethod.Post, $"/api/v1/courses/{ThisCourse}/runs/{run}/publish", null, "*"));
+        await JsonRequests.OkAsync(_author.SendJsonAsync(HttpMethod.Post, $"/api/v1/courses/{ThisCourse}/runs/{run}/publish", null, "*"));
         return run;
     }
 
@@ -92,27 +92,19 @@ public sealed class CourseScenario
     private async Task<JsonElement> PublishedCourseAsync()
     {
         var id = await DraftAsync(outlined: true);
-        return await Ok(_author.SendJsonAsync(HttpMethod.Post, $"/api/v1/courses/{id}/publish", null, "*"));
+        return await JsonRequests.OkAsync(_author.SendJsonAsync(HttpMethod.Post, $"/api/v1/courses/{id}/publish", null, "*"));
     }
 
     private async Task<Guid> EnrolTeacherAsync(Guid run) =>
-        (await Ok(_teacher.PostAsJsonAsync($"/api/v1/courses/{ThisCourse}/runs/{run}/enrolments", new { badgeEmail = "teacher@mensi.example" }))).GetProperty("id").GetGuid();
+        (await JsonRequests.OkAsync(_teacher.PostAsJsonAsync($"/api/v1/courses/{ThisCourse}/runs/{run}/enrolments", new { badgeEmail = "teacher@mensi.example" }))).GetProperty("id").GetGuid();
 
     private async Task<Guid> CompleteAsync(Guid enrolment)
     {
         var quiz = _authored.GetProperty("outline").GetProperty("modules")[0].GetProperty("lessons")[1].GetProperty("quiz").GetProperty("questions")[0];
         var right = quiz.GetProperty("options").EnumerateArray().Where(o => o.GetProperty("correct").GetBoolean()).Select(o => o.GetProperty("id").GetGuid()).ToArray();
-        await Ok(_teacher.SendJsonAsync(HttpMethod.Put, $"/api/v1/courses/enrolments/{enrolment}/lessons/{ThisReading}", new { state = "completed" }));
-        var attempt = await Ok(_teacher.PostAsJsonAsync($"/api/v1/courses/enrolments/{enrolment}/lessons/{ThisQuiz}/attempts",
+        await JsonRequests.OkAsync(_teacher.SendJsonAsync(HttpMethod.Put, $"/api/v1/courses/enrolments/{enrolment}/lessons/{ThisReading}", new { state = "completed" }));
+        var attempt = await JsonRequests.OkAsync(_teacher.PostAsJsonAsync($"/api/v1/courses/enrolments/{enrolment}/lessons/{ThisQuiz}/attempts",
             new { answers = new[] { new { questionId = quiz.GetProperty("id").GetGuid(), optionIds = right } } }));
         return attempt.GetProperty("credentialId").GetGuid();
-    }
-
-    private static async Task<JsonElement> Ok(Task<HttpResponseMessage> call)
-    {
-        using var response = await call;
-        var body = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"Setting up a course answered {(int)response.StatusCode}: {body}");
-        return JsonDocument.Parse(body).RootElement.Clone();
     }
 }
