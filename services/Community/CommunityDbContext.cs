@@ -1,5 +1,7 @@
 using MenSI.Community.Moderation;
 using MenSI.Community.Profiles;
+using MenSI.Community.Resources;
+using MenSI.Community.Webinars;
 using MenSI.Community.Spaces;
 using MenSI.Community.Threads;
 using MenSI.Community.Unread;
@@ -20,6 +22,9 @@ public sealed class CommunityDbContext(DbContextOptions<CommunityDbContext> opti
     public DbSet<Report> Reports => Set<Report>();
     public DbSet<Profile> Profiles => Set<Profile>();
     public DbSet<ReadMarker> ReadMarkers => Set<ReadMarker>();
+    public DbSet<Resource> Resources => Set<Resource>();
+    public DbSet<Webinar> Webinars => Set<Webinar>();
+    public DbSet<Rsvp> Rsvps => Set<Rsvp>();
 
     /// <summary>The spaces the caller may read: every open one, and the cluster spaces of their school, country (ministry) or all (admins).</summary>
     public IQueryable<Space> ReadableSpaces(Caller caller)
@@ -31,6 +36,13 @@ public sealed class CommunityDbContext(DbContextOptions<CommunityDbContext> opti
         return spaces.Where(s => s.Kind != SpaceKind.Cluster
                                  || (officerOf != null && s.Country == officerOf)
                                  || (school != null && ClusterSchools.Any(m => m.ClusterId == s.Id && m.SchoolId == school && m.IsMember)));
+    }
+
+    /// <summary>The spaces whose hidden and held content the caller sees and decides on: all for admins, their country's for ministry officers.</summary>
+    public IQueryable<Guid> ModeratedSpaceIds(Caller caller)
+    {
+        var officerOf = caller.Roles.Contains(Roles.MinistryOfficer) ? caller.Country : null;
+        return Spaces.Where(s => caller.IsNetworkAdmin || (officerOf != null && s.Country == officerOf)).Select(s => s.Id);
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

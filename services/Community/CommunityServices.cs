@@ -1,10 +1,13 @@
+using MenSI.Community.Live;
 using MenSI.Community.Moderation;
 using MenSI.Community.PersonalData;
 using MenSI.Community.Profiles;
+using MenSI.Community.Resources;
 using MenSI.Community.Search;
 using MenSI.Community.Spaces;
 using MenSI.Community.Threads;
 using MenSI.Community.Unread;
+using MenSI.Community.Webinars;
 using MenSI.ServiceDefaults.Data;
 using MenSI.ServiceDefaults.Messaging;
 using MenSI.ServiceDefaults.Security;
@@ -29,6 +32,10 @@ public static class CommunityServices
         builder.Services.AddOptions<PostingOptions>().BindConfiguration("Community:Posting").Validate(o => o.PerMinute >= 1, "Community:Posting:PerMinute must be 1 or more.");
         builder.Services.AddSingleton<PostingLimit>();
         builder.Services.AddSingleton<UnreadCounts>();
+        builder.Services.AddSingleton<LiveUpdates>();
+        builder.Services.AddOptions<TrustOptions>().BindConfiguration("Community:Trust").Validate(o => o.PublishedToTrust >= 0, "Community:Trust:PublishedToTrust must be 0 or more.");
+        builder.Services.AddSingleton<Trust>();
+        builder.Services.AddScoped<ContentModeration>();
         return builder;
     }
 
@@ -42,6 +49,10 @@ public static class CommunityServices
         app.MapProfileEndpoints();
         app.MapPersonalDataEndpoints();
         app.MapUnreadEndpoints();
+        app.MapResourceEndpoints();
+        app.MapWebinarEndpoints();
+        app.MapActivityFeed();
+        app.MapLiveEndpoints();
         return app;
     }
 }

@@ -19,6 +19,17 @@ public static class ProblemAssert
         return problem;
     }
 
+    /// <summary>A broken business rule: <c>urn:mensi:problem:rule:&lt;rule&gt;</c>.</summary>
+    public static Task<JsonElement> IsRuleAsync(HttpResponseMessage response, HttpStatusCode status, string rule) =>
+        IsProblemAsync(response, status, "urn:mensi:problem:rule:" + rule);
+
+    /// <summary>A validation problem (400) naming exactly these fields.</summary>
+    public static async Task IsValidationAsync(HttpResponseMessage response, params string[] fields)
+    {
+        var problem = await IsProblemAsync(response, HttpStatusCode.BadRequest, "urn:mensi:problem:validation");
+        Assert.Equal(fields.Order(StringComparer.Ordinal), FieldErrors(problem).Order(StringComparer.Ordinal));
+    }
+
     /// <summary>The names of the fields a validation problem reports.</summary>
     public static string[] FieldErrors(JsonElement problem) =>
         problem.GetProperty("errors").EnumerateObject().Select(p => p.Name).ToArray();

@@ -11,12 +11,14 @@ namespace MenSI.Community.PersonalData;
 public sealed record PostExport(Guid Id, Guid ThreadId, Guid SpaceId, string Markdown, IReadOnlyList<RevisionResponse> EarlierRevisions, DateTimeOffset CreatedAt, bool Hidden);
 
 public sealed record MemberDataExport(Guid MemberId, DateTimeOffset ExportedAt, ProfileResponse? Profile, IReadOnlyList<ThreadSummary> ThreadsStarted,
-    IReadOnlyList<PostExport> Posts, IReadOnlyList<object> Reactions, IReadOnlyList<object> Reports);
+    IReadOnlyList<PostExport> Posts, IReadOnlyList<object> Reactions, IReadOnlyList<object> Reports, IReadOnlyList<object> ResourcesShared,
+    IReadOnlyList<object> WebinarsOrganised, IReadOnlyList<object> Rsvps);
 
 /// <summary>
-/// A member's data (GDPR articles 15 and 17). Erasure deletes the profile, the reactions, the read markers and the link from every post,
-/// thread and report to the member: their posts stay in their threads (the conversation stays readable) as by a
-/// "former member", and nothing in any table or index names them any more.
+/// A member's data (GDPR articles 15 and 17). Erasure deletes the profile, the reactions, the read markers and the RSVPs
+/// (giving the places back), and the link from every post, thread, report, resource and webinar to the member: their
+/// posts stay in their threads (the conversation stays readable) as by a "former member", and nothing in any table or
+/// index names them any more.
 /// </summary>
 public static class PersonalDataEndpoints
 {
@@ -37,14 +39,19 @@ public static class PersonalDataEndpoints
         var postIds = posts.Select(p => p.Id).ToList();
         var revisions = await db.PostRevisions.AsNoTracking().Where(r => postIds.Contains(r.PostId)).OrderBy(r => r.Revision).ToListAsync(ct);
         var reactions = await db.Reactions.AsNoTracking().Where(r => r.MemberId == member).Select(r => new { r.PostId, r.Kind, r.At }).ToListAsync(ct);
-        var reports = await db.Reports.AsNoTracking().Where(r => r.ReporterId == member).Select(r => new { r.Id, r.PostId, r.Reason, r.ReportedAt }).ToListAsync(ct);
+        var reports = await db.Reports.AsNoTracking().Where(r => r.ReporterId == member).Select(r => new { r.Id, r.ContentKind, r.ContentId, r.Reason, r.ReportedAt }).ToListAsync(ct);
+        var resources = await db.Resources.AsNoTracking().Where(r => r.SharedBy == member)
+            .Select(r => new { r.Id, r.SpaceId, r.Title, r.Url, r.Description, r.Type, r.Licence, r.Language, r.Tags, r.SharedAt, r.Hidden }).ToListAsync(ct);
+        var webinars = await db.Webinars.AsNoTracking().Where(w => w.OrganiserId == member)
+            .Select(w => new { w.Id, w.SpaceId, w.Title, w.Description, w.StartsAt, w.TimeZone, w.Capacity, w.JoinUrl, w.CreatedAt }).ToListAsync(ct);
+        var rsvps = await db.Rsvps.AsNoTracking().Where(r => r.MemberId == member).Select(r => new { r.WebinarId, r.At }).ToListAsync(ct);
         var names = profile is null ? new Dictionary<Guid, string>() : new Dictionary<Guid, string> { [member] = profile.DisplayName };
         return TypedResults.Ok(new MemberDataExport(member, clock.GetUtcNow(),
             profile is null ? null : new ProfileResponse(member, profile.DisplayName, profile.Languages, profile.UpdatedAt),
             [.. threads.Select(t => ThreadEndpoints.Summary(t, names))],
             [.. posts.Select(p => new PostExport(p.Id, p.ThreadId, p.SpaceId, p.Markdown,
                 [.. revisions.Where(r => r.PostId == p.Id).Select(r => new RevisionResponse(r.Revision, r.Markdown, r.WrittenAt))], p.CreatedAt, p.Hidden))],
-            [.. reactions], [.. reports]));
+            [.. reactions], [.. reports], [.. resources], [.. webinars], [.. rsvps]));
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> EraseOwn(Caller caller, CommunityDbContext db, CancellationToken ct)
@@ -70,6 +77,12 @@ public static class PersonalDataEndpoints
         await db.Posts.Where(p => p.AuthorId == member).ExecuteUpdateAsync(p => p.SetProperty(x => x.AuthorId, (Guid?)null), ct);
         await db.Threads.Where(t => t.AuthorId == member).ExecuteUpdateAsync(t => t.SetProperty(x => x.AuthorId, (Guid?)null), ct);
         await db.Reports.Where(r => r.ReporterId == member).ExecuteUpdateAsync(r => r.SetProperty(x => x.ReporterId, (Guid?)null), ct);
+        await db.Resources.Where(r => r.SharedBy == member).ExecuteUpdateAsync(r => r.SetProperty(x => x.SharedBy, (Guid?)null), ct);
+        await db.Webinars.Where(w => w.OrganiserId == member).ExecuteUpdateAsync(w => w.SetProperty(x => x.OrganiserId, (Guid?)null), ct);
+        // Their places go back to others.
+        await db.Webinars.Where(w => db.Rsvps.Any(r => r.WebinarId == w.Id && r.MemberId == member))
+            .ExecuteUpdateAsync(w => w.SetProperty(x => x.Attending, x => x.Attending - 1), ct);
+        await db.Rsvps.Where(r => r.MemberId == member).ExecuteDeleteAsync(ct);
         await transaction.CommitAsync(ct);
     }
 }

@@ -25,7 +25,7 @@ public static class SearchEndpoints
     /// <summary>Above this many estimated matches, a page is found faster by walking posts newest first than by sorting the matches.</summary>
     public const int CommonTermMatches = 20_000;
 
-    private const string Match = """
+    internal const string Match = """
         search_simple @@ websearch_to_tsquery('simple', community_unaccent(@q))
            OR search_stemmed @@ (websearch_to_tsquery('dutch', community_unaccent(@q)) || websearch_to_tsquery('hungarian', community_unaccent(@q))
                                 || websearch_to_tsquery('italian', community_unaccent(@q)) || websearch_to_tsquery('portuguese', community_unaccent(@q))
@@ -49,8 +49,7 @@ public static class SearchEndpoints
 
         var matches = db.Posts.FromSqlRaw($"SELECT * FROM posts WHERE {Match}", new Npgsql.NpgsqlParameter("q", q)).AsNoTracking();
         var readable = db.ReadableSpaces(caller);
-        var officerOf = caller.Roles.Contains(Roles.MinistryOfficer) ? caller.Country : null;
-        var moderated = readable.Where(s => caller.IsNetworkAdmin || (officerOf != null && s.Country == officerOf)).Select(s => s.Id);
+        var moderated = db.ModeratedSpaceIds(caller);
         var hits = from p in matches
                    join t in db.Threads on p.ThreadId equals t.Id
                    join s in readable on p.SpaceId equals s.Id

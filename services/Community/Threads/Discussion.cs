@@ -39,6 +39,8 @@ public sealed class Post
     public string Language { get; init; } = "";
     public Guid? QuotePostId { get; init; }
     public bool Hidden { get; set; }
+    /// <summary>A new member's post with a link, hidden until a moderator approves it (<see cref="Moderation.Trust"/>).</summary>
+    public bool AwaitingApproval { get; set; }
     public string? ModerationReason { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? EditedAt { get; set; }

@@ -23,7 +23,7 @@ public sealed record ReactionCount(ReactionKind Kind, int Count);
 
 /// <summary>A post as readers get it: sanitised HTML only (the Markdown is for its author, through the revisions).</summary>
 public sealed record PostResponse(Guid Id, Guid ThreadId, string Author, bool ByYou, string Html, QuoteResponse? Quote, IReadOnlyList<ReactionCount> Reactions,
-    bool Hidden, DateTimeOffset CreatedAt, DateTimeOffset? EditedAt, int Revision);
+    bool Hidden, bool AwaitingApproval, DateTimeOffset CreatedAt, DateTimeOffset? EditedAt, int Revision);
 
 public sealed record ThreadResponse(ThreadSummary Thread, Page<PostResponse> Posts);
 

@@ -1,3 +1,5 @@
+using MenSI.Community.Live;
+using MenSI.Community.Moderation;
 using MenSI.Community.Profiles;
 using MenSI.Community.Spaces;
 using MenSI.Community.Unread;
@@ -48,8 +50,8 @@ public static class ThreadEndpoints
     }
 
     internal static async Task<Results<Created<ThreadResponse>, ValidationProblem, ProblemHttpResult>> StartThread(
-        Guid id, StartThreadRequest request, Caller caller, CommunityDbContext db, PostingLimit limit, UnreadCounts unread, HttpContext http, TimeProvider clock,
-        CancellationToken ct)
+        Guid id, StartThreadRequest request, Caller caller, CommunityDbContext db, PostingLimit limit, Trust trust, UnreadCounts unread, LiveUpdates live,
+        HttpContext http, TimeProvider clock, CancellationToken ct)
     {
         if (caller.UserId is not { } author) return Problems.Forbidden("Only people post: sign in as a user, not as a machine client.");
         var errors = new Dictionary<string, string[]>();
@@ -69,14 +71,19 @@ public static class ThreadEndpoints
             Id = Guid.CreateVersion7(now), SpaceId = id, Title = title!, Tags = tags, Language = language!, AuthorId = author, CreatedAt = now, LastPostAt = now, PostCount = 1,
         };
         var post = NewPost(thread, author, body!, null, now, opening: true);
-        db.Threads.Add(thread);
-        db.Posts.Add(post);
-        await db.Spaces.Where(s => s.Id == id).ExecuteUpdateAsync(s => s.SetProperty(x => x.ThreadCount, x => x.ThreadCount + 1).SetProperty(x => x.LastActivityAt, now), ct);
-        db.AddIntegrationEvent(new ThreadStarted(Guid.CreateVersion7(now), now, thread.Id, id, WireEnum.Name(space.Kind), space.Country,
-            space.Kind == SpaceKind.Cluster ? space.Id : null, thread.Language));
-        db.AddIntegrationEvent(new PostPublished(Guid.CreateVersion7(now), now, post.Id, thread.Id, id, space.Country, false));
-        await db.SaveChangesAsync(ct);
-        await PublishedAsync(db, unread, author, post, ct);
+        var held = await trust.MustApproveAsync(db, caller, space, Trust.HasLinks(post.Html), ct);
+        (thread.Hidden, post.Hidden, post.AwaitingApproval) = (held, held, held);
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            db.Threads.Add(thread);
+            db.Posts.Add(post);
+            if (!held) await Publication.AnnounceAsync(db, space, thread, post, now, ct);
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+
+        await UnreadCounts.MarkReadAsync(db, author, post.SpaceId, post.CreatedAt, ct);
+        if (!held) await Publication.AnnouncedAsync(unread, live, post);
         var names = await db.NamesAsync([author], ct);
         return TypedResults.Created($"{SpaceEndpoints.Route}/threads/{thread.Id}",
             new ThreadResponse(Summary(thread, names), new Page<PostResponse>([ResponseOf(post, names, null, [], author)], 1, 1, 1)));
@@ -90,7 +97,10 @@ public static class ThreadEndpoints
         var (thread, space) = await db.ReadableThreadAsync(caller, threadId, ct);
         if (thread is null || space is null) return Problems.NotFound("Thread", threadId);
         var moderator = SpaceRules.MayModerate(caller, space);
-        var posts = db.Posts.AsNoTracking().Where(p => p.ThreadId == threadId && (moderator || !p.Hidden));
+        var me = caller.UserId;
+        // A hidden thread (moderated, or held for approval) is its author's and the moderators' only.
+        if (thread.Hidden && !moderator && (me is null || thread.AuthorId != me)) return Problems.NotFound("Thread", threadId);
+        var posts = db.Posts.AsNoTracking().Where(p => p.ThreadId == threadId && (moderator || !p.Hidden || (p.AwaitingApproval && p.AuthorId == me)));
         var listed = await posts.ToPageAsync(q => q.OrderBy(p => p.CreatedAt).ThenBy(p => p.Id), paging, p => p, ct);
         var postIds = listed.Items.Select(p => p.Id).ToList();
         var quoteIds = listed.Items.Where(p => p.QuotePostId != null).Select(p => p.QuotePostId!.Value).ToList();
@@ -104,8 +114,8 @@ public static class ThreadEndpoints
     }
 
     internal static async Task<Results<Created<PostResponse>, ValidationProblem, ProblemHttpResult>> Reply(
-        Guid threadId, ReplyRequest request, Caller caller, CommunityDbContext db, PostingLimit limit, UnreadCounts unread, HttpContext http, TimeProvider clock,
-        CancellationToken ct)
+        Guid threadId, ReplyRequest request, Caller caller, CommunityDbContext db, PostingLimit limit, Trust trust, UnreadCounts unread, LiveUpdates live,
+        HttpContext http, TimeProvider clock, CancellationToken ct)
     {
         if (caller.UserId is not { } author) return Problems.Forbidden("Only people post: sign in as a user, not as a machine client.");
         var errors = new Dictionary<string, string[]>();
@@ -120,12 +130,18 @@ public static class ThreadEndpoints
 
         var now = clock.GetUtcNow();
         var post = NewPost(thread, author, body!, quoted?.Id, now, opening: false);
-        db.Posts.Add(post);
-        await db.Threads.Where(t => t.Id == threadId).ExecuteUpdateAsync(t => t.SetProperty(x => x.PostCount, x => x.PostCount + 1).SetProperty(x => x.LastPostAt, now), ct);
-        await db.Spaces.Where(s => s.Id == space.Id).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastActivityAt, now), ct);
-        db.AddIntegrationEvent(new PostPublished(Guid.CreateVersion7(now), now, post.Id, threadId, space.Id, space.Country, true));
-        await db.SaveChangesAsync(ct);
-        await PublishedAsync(db, unread, author, post, ct);
+        var held = await trust.MustApproveAsync(db, caller, space, Trust.HasLinks(post.Html), ct);
+        (post.Hidden, post.AwaitingApproval) = (held, held);
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            db.Posts.Add(post);
+            if (!held) await Publication.AnnounceAsync(db, space, thread, post, now, ct);
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+
+        await UnreadCounts.MarkReadAsync(db, author, post.SpaceId, post.CreatedAt, ct);
+        if (!held) await Publication.AnnouncedAsync(unread, live, post);
         var names = await db.NamesAsync([author, quoted?.AuthorId], ct);
         return TypedResults.Created($"{SpaceEndpoints.Route}/threads/{threadId}", ResponseOf(post, names, quoted, [], author));
     }
@@ -194,13 +210,6 @@ public static class ThreadEndpoints
         return TypedResults.NoContent();
     }
 
-    /// <summary>After the commit: the post counts as unread for the space's readers, and the author has read the space.</summary>
-    private static async Task PublishedAsync(CommunityDbContext db, UnreadCounts unread, Guid author, Post post, CancellationToken ct)
-    {
-        await UnreadCounts.MarkReadAsync(db, author, post.SpaceId, post.CreatedAt, ct);
-        await unread.PublishedAsync(post.SpaceId, post.Id, post.CreatedAt);
-    }
-
     private static Post NewPost(DiscussionThread thread, Guid author, string body, Guid? quote, DateTimeOffset now, bool opening) => new()
     {
         Id = Guid.CreateVersion7(now), ThreadId = thread.Id, SpaceId = thread.SpaceId, AuthorId = author, IsOpening = opening, Markdown = body,
@@ -223,5 +232,5 @@ public static class ThreadEndpoints
     internal static PostResponse ResponseOf(Post p, IReadOnlyDictionary<Guid, string> names, Post? quoted, IReadOnlyList<ReactionCount> reactions, Guid? caller) =>
         new(p.Id, p.ThreadId, Names.Of(p.AuthorId, names), p.AuthorId is not null && p.AuthorId == caller, p.Html,
             quoted is null ? null : new QuoteResponse(quoted.Id, Names.Of(quoted.AuthorId, names), quoted.Markdown.Length > 200 ? quoted.Markdown[..200] + "…" : quoted.Markdown),
-            reactions, p.Hidden, p.CreatedAt, p.EditedAt, p.Revision);
+            reactions, p.Hidden, p.AwaitingApproval, p.CreatedAt, p.EditedAt, p.Revision);
 }

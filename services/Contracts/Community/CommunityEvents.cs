@@ -26,21 +26,42 @@ public sealed record PostPublished(
     string? Country,
     bool IsReply) : IIntegrationEvent;
 
-/// <summary>A member reported a post. Exchange <c>mensi.community.content-reported</c>. The reason stays in the service.</summary>
+/// <summary>A resource (a link with its type and licence) became visible in a space: shared by a trusted member, or approved. Exchange <c>mensi.community.resource-shared</c>. Never the title or the address.</summary>
+/// <param name="Country">The space's country; null for network-wide spaces.</param>
+/// <param name="ResourceType">article, video, lesson-plan, tool, dataset, course or other.</param>
+/// <param name="Licence">SPDX id (CC-BY-4.0, …) or all-rights-reserved.</param>
+/// <param name="Language">The resource's language (ISO 639-1).</param>
+/// <param name="AboutCountry">The country the resource is about, when given.</param>
+public sealed record ResourceShared(
+    Guid EventId,
+    DateTimeOffset OccurredAt,
+    Guid ResourceId,
+    Guid SpaceId,
+    string? Country,
+    string ResourceType,
+    string Licence,
+    string Language,
+    string? AboutCountry) : IIntegrationEvent;
+
+/// <summary>A member reported a post or a resource. Exchange <c>mensi.community.content-reported</c>. The reason stays in the service.</summary>
+/// <param name="ContentKind">post or resource.</param>
 public sealed record ContentReported(
     Guid EventId,
     DateTimeOffset OccurredAt,
     Guid ReportId,
-    Guid PostId,
+    string ContentKind,
+    Guid ContentId,
     Guid SpaceId,
     string? Country) : IIntegrationEvent;
 
-/// <summary>A moderator hid or restored a post. Exchange <c>mensi.community.content-moderated</c>.</summary>
-/// <param name="Action">hidden or restored.</param>
+/// <summary>A moderator decided on a post or a resource. Exchange <c>mensi.community.content-moderated</c>.</summary>
+/// <param name="ContentKind">post or resource.</param>
+/// <param name="Action">hidden, restored, approved (a held item published: its post-published or resource-shared comes with it) or rejected (a held item that was never published).</param>
 public sealed record ContentModerated(
     Guid EventId,
     DateTimeOffset OccurredAt,
-    Guid PostId,
+    string ContentKind,
+    Guid ContentId,
     Guid SpaceId,
     string? Country,
     string Action) : IIntegrationEvent;

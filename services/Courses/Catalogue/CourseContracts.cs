@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using MenSI.ServiceDefaults;
 using MenSI.ServiceDefaults.Http;
 using MenSI.ServiceDefaults.Text;
 
@@ -16,7 +17,7 @@ public sealed record CourseRequest(
         if (Audience is null) errors["audience"] = [$"Required: one of {WireEnum.Values<Audience>()}."];
         if (EstimatedHours is not { } hours || hours is < 0.5m or > 500m || decimal.Round(hours, 1) != hours)
             errors["estimatedHours"] = ["Required: 0.5 to 500 hours, in steps of 0.1."];
-        if (Licence is null || !CourseRules.Licences.Contains(Licence)) errors["licence"] = [$"Required: one of {string.Join(", ", CourseRules.Licences)}."];
+        Licences.Check(Licence, "licence", errors);
         if (CredentialValidityMonths is < 1 or > 120) errors["credentialValidityMonths"] = ["Must be 1 to 120 months, or left out for credentials that never expire."];
         return errors.Count > 0 ? null : new CourseDetails(title!, summary!, language!, Audience!.Value, EstimatedHours!.Value, Licence!, CredentialValidityMonths);
     }

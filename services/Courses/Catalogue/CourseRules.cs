@@ -20,10 +20,6 @@ public static class CourseRules
         "bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr", "hu", "it", "lt", "lv", "mt", "nl", "pl", "pt", "ro", "sk", "sl", "sv",
     };
 
-    /// <summary>Licences by SPDX id: the Creative Commons family, and all rights reserved.</summary>
-    public static readonly IReadOnlyList<string> Licences =
-        ["CC-BY-4.0", "CC-BY-SA-4.0", "CC-BY-NC-4.0", "CC-BY-NC-SA-4.0", "CC-BY-ND-4.0", "CC-BY-NC-ND-4.0", "CC0-1.0", "all-rights-reserved"];
-
     public static string? CheckLanguage(string? language, string field, IDictionary<string, string[]> errors)
     {
         var code = language?.Trim().ToLowerInvariant();

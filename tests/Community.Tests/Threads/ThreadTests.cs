@@ -131,7 +131,7 @@ public class ThreadTests(CommunityFixture fixture)
 
         var moderated = await fixture.QueryAsync(db => db.Set<OutboxMessage>().AsNoTracking().Where(m => m.EventType.EndsWith(".ContentModerated")).ToListAsync());
         Assert.Equal(["hidden", "restored"], moderated.Select(m => JsonDocument.Parse(m.Payload).RootElement)
-            .Where(e => e.GetProperty("postId").GetGuid() == post).OrderBy(e => e.GetProperty("occurredAt").GetDateTimeOffset()).Select(e => e.GetProperty("action").GetString()));
+            .Where(e => e.GetProperty("contentId").GetGuid() == post).OrderBy(e => e.GetProperty("occurredAt").GetDateTimeOffset()).Select(e => e.GetProperty("action").GetString()));
     }
 
     [Fact]

@@ -30,9 +30,15 @@ namespace MenSI.Community.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
-                    b.Property<Guid>("PostId")
+                    b.Property<Guid>("ContentId")
                         .HasColumnType("uuid")
-                        .HasColumnName("post_id");
+                        .HasColumnName("content_id");
+
+                    b.Property<string>("ContentKind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("content_kind");
 
                     b.Property<string>("Reason")
                         .IsRequired()
@@ -58,6 +64,9 @@ namespace MenSI.Community.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_reports");
+
+                    b.HasIndex("ContentKind", "ContentId")
+                        .HasDatabaseName("ix_reports_content_kind_content_id");
 
                     b.HasIndex("SpaceId", "SettledAt")
                         .HasDatabaseName("ix_reports_space_id_settled_at");
@@ -91,6 +100,106 @@ namespace MenSI.Community.Data.Migrations
                         .HasName("pk_profiles");
 
                     b.ToTable("profiles", (string)null);
+                });
+
+            modelBuilder.Entity("MenSI.Community.Resources.Resource", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("AwaitingApproval")
+                        .HasColumnType("boolean")
+                        .HasColumnName("awaiting_approval");
+
+                    b.Property<string>("Country")
+                        .HasMaxLength(2)
+                        .HasColumnType("character(2)")
+                        .HasColumnName("country")
+                        .IsFixedLength();
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("description");
+
+                    b.Property<bool>("Hidden")
+                        .HasColumnType("boolean")
+                        .HasColumnName("hidden");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(2)
+                        .HasColumnType("character(2)")
+                        .HasColumnName("language")
+                        .IsFixedLength();
+
+                    b.Property<string>("Licence")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("licence");
+
+                    b.Property<string>("ModerationReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("moderation_reason");
+
+                    b.Property<string>("SearchText")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("search_text");
+
+                    b.Property<DateTimeOffset>("SharedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("shared_at");
+
+                    b.Property<Guid?>("SharedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("shared_by");
+
+                    b.Property<Guid>("SpaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("space_id");
+
+                    b.PrimitiveCollection<List<string>>("Tags")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("tags");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("title");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("type");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("url");
+
+                    b.HasKey("Id")
+                        .HasName("pk_resources");
+
+                    b.HasIndex("SharedAt")
+                        .HasDatabaseName("ix_resources_shared_at");
+
+                    b.HasIndex("SharedBy")
+                        .HasDatabaseName("ix_resources_shared_by");
+
+                    b.HasIndex("SpaceId", "SharedAt")
+                        .HasDatabaseName("ix_resources_space_id_shared_at");
+
+                    b.ToTable("resources", (string)null);
                 });
 
             modelBuilder.Entity("MenSI.Community.Spaces.ClusterSchool", b =>
@@ -246,6 +355,10 @@ namespace MenSI.Community.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("author_id");
 
+                    b.Property<bool>("AwaitingApproval")
+                        .HasColumnType("boolean")
+                        .HasColumnName("awaiting_approval");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -393,6 +506,102 @@ namespace MenSI.Community.Data.Migrations
                         .HasName("pk_read_markers");
 
                     b.ToTable("read_markers", (string)null);
+                });
+
+            modelBuilder.Entity("MenSI.Community.Webinars.Rsvp", b =>
+                {
+                    b.Property<Guid>("WebinarId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("webinar_id");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("member_id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.HasKey("WebinarId", "MemberId")
+                        .HasName("pk_rsvps");
+
+                    b.HasIndex("MemberId")
+                        .HasDatabaseName("ix_rsvps_member_id");
+
+                    b.ToTable("rsvps", (string)null);
+                });
+
+            modelBuilder.Entity("MenSI.Community.Webinars.Webinar", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attending")
+                        .HasColumnType("integer")
+                        .HasColumnName("attending");
+
+                    b.Property<int>("Capacity")
+                        .HasColumnType("integer")
+                        .HasColumnName("capacity");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("description");
+
+                    b.Property<int>("DurationMinutes")
+                        .HasColumnType("integer")
+                        .HasColumnName("duration_minutes");
+
+                    b.Property<string>("JoinUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("join_url");
+
+                    b.Property<Guid?>("OrganiserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organiser_id");
+
+                    b.Property<Guid>("SpaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("space_id");
+
+                    b.Property<DateTimeOffset>("StartsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("starts_at");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("time_zone");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("title");
+
+                    b.HasKey("Id")
+                        .HasName("pk_webinars");
+
+                    b.HasIndex("SpaceId", "CreatedAt")
+                        .HasDatabaseName("ix_webinars_space_id_created_at");
+
+                    b.HasIndex("SpaceId", "StartsAt")
+                        .HasDatabaseName("ix_webinars_space_id_starts_at");
+
+                    b.ToTable("webinars", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_webinars_attending", "attending >= 0 AND attending <= capacity");
+                        });
                 });
 
             modelBuilder.Entity("MenSI.ServiceDefaults.Messaging.InboxMessage", b =>
