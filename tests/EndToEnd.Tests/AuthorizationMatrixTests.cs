@@ -12,7 +12,8 @@ namespace MenSI.EndToEnd.Tests;
 /// the status the security model (DESIGN.md) says it must get. An endpoint with no row here fails the test, so a new
 /// endpoint cannot ship without its authorization being declared and checked.
 /// </summary>
-public class AuthorizationMatrixTests(GraphFixture graph) : IClassFixture<GraphFixture>
+[Collection(SharedGraph.Name)]
+public class AuthorizationMatrixTests(GraphFixture graph)
 {
     /// <summary>The columns of each row; a course manager (the ninth caller) gets what a teacher gets unless its row says otherwise.</summary>
     private static readonly string[] Callers =
@@ -191,13 +192,37 @@ public class AuthorizationMatrixTests(GraphFixture graph) : IClassFixture<GraphF
             s => Send(HttpMethod.Put, $"/api/v1/community/posts/{s.Community.ThisPost}/reactions/thanks", null), NoContent),
         new("DELETE", "/api/v1/community/posts/{postId}/reactions/{kind}", People(NoContent),
             s => Send(HttpMethod.Delete, $"/api/v1/community/posts/{s.Community.ThisPost}/reactions/thanks", null), NoContent),
-        new("POST", "/api/v1/community/posts/{postId}/reports", Members(Created),
+        new("POST", "/api/v1/community/posts/{id}/reports", Members(Created),
             s => Send(HttpMethod.Post, $"/api/v1/community/posts/{s.Community.ThisPost}/reports", new { reason = "Matrix" }), Created),
         new("GET", "/api/v1/community/reports", [Unauthorized, Forbidden, Forbidden, Forbidden, Ok, Ok, Ok, Ok], s => Get("/api/v1/community/reports"), Forbidden),
-        new("POST", "/api/v1/community/posts/{postId}/hide", HungarianMinistry(Ok),
+        new("GET", "/api/v1/community/approvals", [Unauthorized, Forbidden, Forbidden, Forbidden, Ok, Ok, Ok, Ok], s => Get("/api/v1/community/approvals"), Forbidden),
+        new("POST", "/api/v1/community/posts/{id}/hide", HungarianMinistry(Ok),
             async s => await Send(HttpMethod.Post, $"/api/v1/community/posts/{await s.Community.FreshPostAsync()}/hide", new { reason = "Matrix" }), Forbidden),
-        new("POST", "/api/v1/community/posts/{postId}/restore", HungarianMinistry(Ok),
+        new("POST", "/api/v1/community/posts/{id}/restore", HungarianMinistry(Ok),
             async s => await Send(HttpMethod.Post, $"/api/v1/community/posts/{await s.Community.FreshHiddenPostAsync()}/restore", new { reason = "Matrix" }), Forbidden),
+        new("POST", "/api/v1/community/posts/{id}/approve", HungarianMinistry(Ok),
+            async s => await Send(HttpMethod.Post, $"/api/v1/community/posts/{await s.Community.FreshHeldPostAsync()}/approve", null), Forbidden),
+        new("POST", "/api/v1/community/spaces/{id}/resources", People(Created),
+            s => Send(HttpMethod.Post, $"/api/v1/community/spaces/{s.Community.ThisSpace}/resources", CommunityScenario.NewResource()), Created),
+        new("GET", "/api/v1/community/resources", Members(Ok), s => Get($"/api/v1/community/resources?q=matrix&spaceId={s.Community.ThisSpace}")),
+        new("GET", "/api/v1/community/resources/{id}", Members(Ok), s => Get($"/api/v1/community/resources/{s.Community.ThisResource}")),
+        new("POST", "/api/v1/community/resources/{id}/reports", Members(Created),
+            s => Send(HttpMethod.Post, $"/api/v1/community/resources/{s.Community.ThisResource}/reports", new { reason = "Matrix" }), Created),
+        new("POST", "/api/v1/community/resources/{id}/hide", HungarianMinistry(Ok),
+            async s => await Send(HttpMethod.Post, $"/api/v1/community/resources/{await s.Community.FreshResourceAsync()}/hide", new { reason = "Matrix" }), Forbidden),
+        new("POST", "/api/v1/community/resources/{id}/restore", HungarianMinistry(Ok),
+            async s => await Send(HttpMethod.Post, $"/api/v1/community/resources/{await s.Community.FreshHiddenResourceAsync()}/restore", new { reason = "Matrix" }), Forbidden),
+        new("POST", "/api/v1/community/resources/{id}/approve", HungarianMinistry(Ok),
+            async s => await Send(HttpMethod.Post, $"/api/v1/community/resources/{await s.Community.FreshHeldResourceAsync()}/approve", null), Forbidden),
+        new("POST", "/api/v1/community/spaces/{id}/webinars", People(Created),
+            s => Send(HttpMethod.Post, $"/api/v1/community/spaces/{s.Community.ThisSpace}/webinars", CommunityScenario.NewWebinar()), Created),
+        new("GET", "/api/v1/community/spaces/{id}/webinars", Members(Ok), s => Get($"/api/v1/community/spaces/{s.Community.ThisSpace}/webinars")),
+        new("GET", "/api/v1/community/webinars/{webinarId}", Members(Ok), s => Get($"/api/v1/community/webinars/{s.Community.ThisWebinar}")),
+        new("PUT", "/api/v1/community/webinars/{webinarId}/rsvp", People(Ok), s => Send(HttpMethod.Put, $"/api/v1/community/webinars/{s.Community.ThisWebinar}/rsvp", null), Ok),
+        new("DELETE", "/api/v1/community/webinars/{webinarId}/rsvp", People(Ok),
+            s => Send(HttpMethod.Delete, $"/api/v1/community/webinars/{s.Community.ThisWebinar}/rsvp", null), Ok),
+        new("GET", "/api/v1/community/spaces/{id}/activity", Members(Ok), s => Get($"/api/v1/community/spaces/{s.Community.ThisSpace}/activity")),
+        new("GET", "/api/v1/community/live", Members(Ok), s => Get("/api/v1/community/live")),
         new("GET", "/api/v1/community/search", Members(Ok), s => Get("/api/v1/community/search?q=mentor%C3%A1lunk")),
         new("GET", "/api/v1/community/me/profile", People(Ok), s => Get("/api/v1/community/me/profile"), Ok),
         new("PUT", "/api/v1/community/me/profile", People(Ok), s => Send(HttpMethod.Put, "/api/v1/community/me/profile", new { displayName = "Matrix", languages = new[] { "hu" } }), Ok),
@@ -235,7 +260,8 @@ public class AuthorizationMatrixTests(GraphFixture graph) : IClassFixture<GraphF
             {
                 using var client = graph.Client(scenario.Tokens[Callers[i]]);
                 using var request = await row.Request(scenario);
-                using var response = await client.SendAsync(request);
+                // Headers only: the live endpoint streams until the client leaves.
+                using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
                 if ((int)response.StatusCode != row.ExpectedFor(i))
                 {
                     var body = await response.Content.ReadAsStringAsync();
@@ -319,7 +345,8 @@ public class AuthorizationMatrixTests(GraphFixture graph) : IClassFixture<GraphF
             scenario.Courses = await CourseScenario.CreateAsync(scenario._admin, graph.Client(scenario.Tokens["teacher"]));
             // Every person writes fresh posts in turn: a member's posts per minute are limited.
             var people = new[] { "teacher", "coordinator", "other-coordinator", "ministry", "other-ministry", "admin", "course-manager" }.Select(c => graph.Client(scenario.Tokens[c])).ToList();
-            scenario.Community = await CommunityScenario.CreateAsync(scenario._admin, people[0], people);
+            scenario.Community = await CommunityScenario.CreateAsync(scenario._admin, people[0], people,
+                async () => graph.Client(await graph.Tokens.NewUserTokenAsync(Persona.Teacher)));
             return scenario;
         }
 

@@ -13,7 +13,8 @@ namespace MenSI.EndToEnd.Tests;
 /// Schools decided on in the Registry become cluster members in Clusters through the broker only, end to end through
 /// the gateway with the whole graph running.
 /// </summary>
-public class ClusterFlowTests(GraphFixture graph) : IClassFixture<GraphFixture>
+[Collection(SharedGraph.Name)]
+public class ClusterFlowTests(GraphFixture graph)
 {
     private static int _nationalId = 400_000;
     private static readonly TimeSpan EventsArrive = TimeSpan.FromSeconds(30);
@@ -84,7 +85,7 @@ public class ClusterFlowTests(GraphFixture graph) : IClassFixture<GraphFixture>
     /// <summary>
     /// A cluster's private space in Community, from Clusters' events alone: it has the new mentee within a second of
     /// the event reaching a ministry system's own consumer, the mentee's coordinator posts there, and a plain AMQP
-    /// consumer gets the community's events with ids and facts only.
+    /// consumer gets the community's events with ids and facts only, and the mentor's coordinator sees the post arrive live.
     /// </summary>
     [Fact]
     public async Task A_cluster_gets_its_private_community_space_within_a_second_and_its_posts_reach_ministry_systems()
@@ -104,6 +105,13 @@ public class ClusterFlowTests(GraphFixture graph) : IClassFixture<GraphFixture>
         var (cluster, lag) = await ClusterWithSpaceAsync(admin, ministry, mentor, mentee);
         Assert.True(lag < TimeSpan.FromSeconds(1), $"The cluster's space had its mentee {lag.TotalMilliseconds:0} ms after the event reached a plain consumer.");
 
+        // The mentor's coordinator follows the cluster live through the gateway, as a browser's EventSource would.
+        using var follower = graph.Client(await graph.Tokens.TokenForAsync(Persona.Coordinator(mentor)));
+        using var live = await follower.GetAsync("/api/v1/community/live", HttpCompletionOption.ResponseHeadersRead);
+        using var liveEvents = new StreamReader(await live.Content.ReadAsStreamAsync());
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        Assert.Equal("ready", (await liveEvents.NextEventAsync(patience.Token)).Type);
+
         using var coordinator = graph.Client(await graph.Tokens.TokenForAsync(Persona.Coordinator(mentee)));
         using var started = await coordinator.PostAsJsonAsync($"/api/v1/community/spaces/{cluster}/threads", new { title = "Első lépések", body = "Hogyan kezdjük?", language = "hu" });
         Assert.Equal(HttpStatusCode.Created, started.StatusCode);
@@ -113,6 +121,10 @@ public class ClusterFlowTests(GraphFixture graph) : IClassFixture<GraphFixture>
             threadEvent.Body.GetProperty("country").GetString()));
         var postEvent = (await ministry.WaitForAsync(e => e.Exchange == "mensi.community.post-published" && e.Body.GetProperty("threadId").GetGuid() == threadId))[0];
         Assert.DoesNotContain("kezdjük", postEvent.Body.GetRawText(), StringComparison.Ordinal);
+        (string Type, JsonElement Data) update;
+        do update = await liveEvents.NextEventAsync(patience.Token);
+        while (!update.Data.TryGetProperty("threadId", out var thread) || thread.GetGuid() != threadId);
+        Assert.Equal(("post-published", cluster), (update.Type, update.Data.GetProperty("spaceId").GetGuid()));
 
         // Another school's coordinator does not see the cluster's space.
         using var stranger = graph.Client(await graph.Tokens.TokenForAsync(Persona.Coordinator(Guid.CreateVersion7())));

@@ -11,7 +11,8 @@ namespace MenSI.EndToEnd.Tests;
 /// a teacher enrols and completes it, a ministry system's plain AMQP consumer receives the three events, and anyone
 /// verifies the credential anonymously.
 /// </summary>
-public class CourseFlowTests(GraphFixture graph) : IClassFixture<GraphFixture>
+[Collection(SharedGraph.Name)]
+public class CourseFlowTests(GraphFixture graph)
 {
     [Fact]
     public async Task A_completed_course_reaches_a_plain_AMQP_consumer_and_its_credential_verifies_through_the_gateway()

@@ -34,3 +34,13 @@ public sealed class GraphFixture : IAsyncLifetime
         if (_testing is not null) await _testing.DisposeAsync();
     }
 }
+
+/// <summary>
+/// The test classes that leave the graph as they found it (no server stopped, nothing killed) share one: starting the
+/// whole platform is most of what each would otherwise spend. Classes that break the graph on purpose keep their own.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class SharedGraph : ICollectionFixture<GraphFixture>
+{
+    public const string Name = "shared graph";
+}

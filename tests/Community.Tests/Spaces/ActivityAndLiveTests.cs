@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Text.Json;
 using MenSI.Testing;
 using Xunit;
 
@@ -57,25 +56,12 @@ public class ActivityAndLiveTests(CommunityFixture fixture)
         Assert.Equal("text/event-stream", live.Content.Headers.ContentType?.MediaType);
         using var stream = new StreamReader(await live.Content.ReadAsStreamAsync());
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        Assert.Equal("ready", (await NextEventAsync(stream, timeout.Token)).Type);
+        Assert.Equal("ready", (await stream.NextEventAsync(timeout.Token)).Type);
 
         await admin.PostAsJsonAsync($"/api/v1/community/threads/{privateThread}/posts", new { body = "Private news." }).OkAsync();
         var reply = await admin.PostAsJsonAsync($"/api/v1/community/threads/{thread}/posts", new { body = "Public news." }).OkAsync();
-        var (type, data) = await NextEventAsync(stream, timeout.Token);
+        var (type, data) = await stream.NextEventAsync(timeout.Token);
         Assert.Equal("post-published", type);
         Assert.Equal((reply.Id(), thread, open), (data.GetProperty("subjectId").GetGuid(), data.GetProperty("threadId").GetGuid(), data.GetProperty("spaceId").GetGuid()));
-    }
-
-    /// <summary>The next event that is not a ping: its type and data.</summary>
-    private static async Task<(string Type, JsonElement Data)> NextEventAsync(StreamReader stream, CancellationToken ct)
-    {
-        string? type = null;
-        while (await stream.ReadLineAsync(ct) is { } line)
-        {
-            if (line.StartsWith("event: ", StringComparison.Ordinal)) type = line["event: ".Length..];
-            else if (line.StartsWith("data: ", StringComparison.Ordinal) && type is not "ping") return (type!, JsonDocument.Parse(line["data: ".Length..]).RootElement.Clone());
-        }
-
-        throw new EndOfStreamException("The live stream ended.");
     }
 }

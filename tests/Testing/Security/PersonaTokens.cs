@@ -19,6 +19,9 @@ public sealed class PersonaTokens(Uri baseAddress, string adminEmail, string adm
     public Task<string> TokenForAsync(Persona persona) =>
         _tokens.GetOrAdd(persona, p => new Lazy<Task<string>>(() => p == Persona.NetworkAdmin ? SignInAsync(adminEmail, adminPassword) : CreateAndSignInAsync(p))).Value;
 
+    /// <summary>A token of a brand-new user of the persona (not cached): someone who has done nothing yet.</summary>
+    public Task<string> NewUserTokenAsync(Persona persona) => CreateAndSignInAsync(persona);
+
     /// <summary>Creates a user through the admin API; returns its id, email and password.</summary>
     public async Task<(Guid Id, string Email, string Password)> CreateUserAsync(Persona persona)
     {
