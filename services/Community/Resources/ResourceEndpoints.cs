@@ -27,6 +27,8 @@ internal static class Sharing
 /// <summary>Resources: shared in a space, listed and searched across the spaces the caller may read.</summary>
 public static class ResourceEndpoints
 {
+    private static readonly string MatchingResources = "SELECT * FROM resources r WHERE " + SearchEndpoints.Match("r");
+
     public static void MapResourceEndpoints(this IEndpointRouteBuilder app)
     {
         var community = app.MapGroup(SpaceEndpoints.Route).WithTags("Resources").RequireAuthorization(Policies.Member);
@@ -82,7 +84,7 @@ public static class ResourceEndpoints
 
         var resources = string.IsNullOrEmpty(q)
             ? db.Resources.AsNoTracking()
-            : db.Resources.FromSqlRaw($"SELECT * FROM resources WHERE {SearchEndpoints.Match}", new Npgsql.NpgsqlParameter("q", q)).AsNoTracking();
+            : db.Resources.FromSqlRaw(MatchingResources, new Npgsql.NpgsqlParameter("q", q)).AsNoTracking();
         var readable = db.ReadableSpaces(caller);
         var visible = db.ModeratedSpaceIds(caller);
         resources = resources.Where(r => readable.Any(s => s.Id == r.SpaceId) && (!r.Hidden || visible.Contains(r.SpaceId) || r.SharedBy == caller.UserId));

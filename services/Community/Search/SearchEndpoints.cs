@@ -22,14 +22,12 @@ public sealed record SearchHit(Guid PostId, Guid ThreadId, string ThreadTitle, G
 /// </summary>
 public static class SearchEndpoints
 {
-    /// <summary>Above this many estimated matches, a page is found faster by walking posts newest first than by sorting the matches.</summary>
-    public const int CommonTermMatches = 20_000;
-
-    internal const string Match = """
-        search_simple @@ websearch_to_tsquery('simple', community_unaccent(@q))
-           OR search_stemmed @@ (websearch_to_tsquery('dutch', community_unaccent(@q)) || websearch_to_tsquery('hungarian', community_unaccent(@q))
+    /// <summary>The match of <c>@q</c> against a row's two vectors (posts and resources have both), for the row named <paramref name="row"/>.</summary>
+    internal static string Match(string row) => $"""
+        ({row}.search_simple @@ websearch_to_tsquery('simple', community_unaccent(@q))
+           OR {row}.search_stemmed @@ (websearch_to_tsquery('dutch', community_unaccent(@q)) || websearch_to_tsquery('hungarian', community_unaccent(@q))
                                 || websearch_to_tsquery('italian', community_unaccent(@q)) || websearch_to_tsquery('portuguese', community_unaccent(@q))
-                                || websearch_to_tsquery('english', community_unaccent(@q)))
+                                || websearch_to_tsquery('english', community_unaccent(@q))))
         """;
 
     public static void MapSearchEndpoints(this IEndpointRouteBuilder app) =>
@@ -47,47 +45,16 @@ public static class SearchEndpoints
         if (country is { Length: > 0 } && !Countries.IsEuropean(country)) errors["country"] = [Countries.Invalid];
         if (errors.Count > 0) return Problems.Validation(errors);
 
-        var matches = db.Posts.FromSqlRaw($"SELECT * FROM posts WHERE {Match}", new Npgsql.NpgsqlParameter("q", q)).AsNoTracking();
         var readable = db.ReadableSpaces(caller);
-        var moderated = db.ModeratedSpaceIds(caller);
-        var hits = from p in matches
-                   join t in db.Threads on p.ThreadId equals t.Id
-                   join s in readable on p.SpaceId equals s.Id
-                   where (!p.Hidden && !t.Hidden) || moderated.Contains(s.Id)
-                   select new { Post = p, t.Title, t.Tags, SpaceCountry = s.Country };
-        if (query.SpaceId is { } space) hits = hits.Where(h => h.Post.SpaceId == space);
-        if (language is not null) hits = hits.Where(h => h.Post.Language == language);
-        if (country is { Length: > 0 }) hits = hits.Where(h => h.SpaceCountry == country);
-        if (query.Tag is { Length: > 0 } tag) hits = hits.Where(h => h.Tags.Contains(tag.Trim().ToLowerInvariant()));
-
-        // Newest first, two ways: a common term walks the posts' time index until a page has matched; a rare one takes its
-        // few matches from the word indexes and sorts them. PostgreSQL's own estimate of the matches decides (it misjudges
-        // rare terms enough to pick the walk, which then reads most of the table).
-        var common = await EstimatedMatchesAsync(db, q!, ct) > CommonTermMatches;
-        var page = await hits.ToPageAsync(x => common
-            ? x.OrderByDescending(h => h.Post.CreatedAt).ThenBy(h => h.Post.Id)
-            : x.OrderByDescending(h => h.Post.CreatedAt.AddSeconds(0)).ThenBy(h => h.Post.Id), paging, h => h, ct);
-        var names = await db.NamesAsync(page.Items.Select(h => h.Post.AuthorId), ct);
-        return TypedResults.Ok(new Page<SearchHit>([.. page.Items.Select(h => new SearchHit(h.Post.Id, h.Post.ThreadId, h.Title, h.Post.SpaceId, h.Post.Language,
-            Names.Of(h.Post.AuthorId, names), h.Post.Markdown.Length > 200 ? h.Post.Markdown[..200] + "…" : h.Post.Markdown, h.Post.CreatedAt))],
-            page.PageNumber, page.PageSize, page.TotalCount, page.TotalCountCapped));
-    }
-
-    private static async Task<double> EstimatedMatchesAsync(CommunityDbContext db, string q, CancellationToken ct)
-    {
-        var connection = (Npgsql.NpgsqlConnection)db.Database.GetDbConnection();
-        var opened = connection.State != System.Data.ConnectionState.Open;
-        if (opened) await connection.OpenAsync(ct);
-        try
-        {
-            await using var explain = new Npgsql.NpgsqlCommand($"EXPLAIN (FORMAT JSON) SELECT 1 FROM posts WHERE {Match}", connection);
-            explain.Parameters.AddWithValue("q", q);
-            using var plan = System.Text.Json.JsonDocument.Parse((string)(await explain.ExecuteScalarAsync(ct))!);
-            return plan.RootElement[0].GetProperty("Plan").GetProperty("Plan Rows").GetDouble();
-        }
-        finally
-        {
-            if (opened) await connection.CloseAsync();
-        }
+        if (query.SpaceId is { } space) readable = readable.Where(s => s.Id == space);
+        if (country is { Length: > 0 }) readable = readable.Where(s => s.Country == country);
+        var readableIds = await readable.Select(s => s.Id).ToArrayAsync(ct);
+        var moderatedIds = await db.ModeratedSpaceIds(caller).ToArrayAsync(ct);
+        var search = new PostSearch(q!, readableIds, moderatedIds, language, query.Tag is { Length: > 0 } tag ? tag.Trim().ToLowerInvariant() : null);
+        var (rows, total, capped) = await PostSearch.OnConnectionAsync((Npgsql.NpgsqlConnection)db.Database.GetDbConnection(),
+            connection => search.RunAsync(connection, paging.Skip, paging.Size, ct), ct);
+        var names = await db.NamesAsync(rows.Select(r => r.AuthorId), ct);
+        return TypedResults.Ok(new Page<SearchHit>([.. rows.Select(r => new SearchHit(r.PostId, r.ThreadId, r.ThreadTitle, r.SpaceId, r.Language,
+            Names.Of(r.AuthorId, names), r.Excerpt.Length > 200 ? r.Excerpt[..200] + "…" : r.Excerpt, r.CreatedAt))], paging.PageNumber, paging.Size, total, capped));
     }
 }

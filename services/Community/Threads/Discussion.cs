@@ -75,6 +75,8 @@ internal sealed class DiscussionConfiguration :
         thread.Property(t => t.Language).HasMaxLength(2).IsFixedLength();
         thread.PrimitiveCollection(t => t.Tags);
         thread.HasIndex(t => new { t.SpaceId, t.LastPostAt });
+        // Search leaves out the posts of hidden threads with an anti-join against these few.
+        thread.HasIndex(t => t.Id).HasFilter("hidden").HasDatabaseName("ix_threads_hidden");
     }
 
     public void Configure(EntityTypeBuilder<Post> post)

@@ -338,6 +338,10 @@ namespace MenSI.Community.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_threads");
 
+                    b.HasIndex("Id")
+                        .HasDatabaseName("ix_threads_hidden")
+                        .HasFilter("hidden");
+
                     b.HasIndex("SpaceId", "LastPostAt")
                         .HasDatabaseName("ix_threads_space_id_last_post_at");
 
