@@ -15,6 +15,7 @@ var registryDb = postgres.AddDatabase("registry-db");
 var clustersDb = postgres.AddDatabase("clusters-db");
 var coursesDb = postgres.AddDatabase("courses-db");
 var communityDb = postgres.AddDatabase("community-db");
+var policyDb = postgres.AddDatabase("policy-db");
 var redis = builder.AddRedis("redis");
 var rabbitmq = builder.AddRabbitMQ("rabbitmq");
 
@@ -49,11 +50,17 @@ var community = builder.AddProject("community", "services/Community")
     .WithEnvironment("Authentication__Issuer", issuer)
     .WaitFor(communityDb).WaitFor(rabbitmq).WaitFor(redis);
 
+// Policy builds its evidence from every other service's events, and from nothing else.
+var policy = builder.AddProject("policy", "services/Policy")
+    .WithReference(policyDb).WithReference(rabbitmq).WithReference(redis).WithReference(identity)
+    .WithEnvironment("Authentication__Issuer", issuer)
+    .WaitFor(policyDb).WaitFor(rabbitmq).WaitFor(redis);
+
 builder.AddProject("gateway", "gateway")
     .WithHttpPort(gatewayPort)
-    .WithReference(registry).WithReference(clusters).WithReference(courses).WithReference(community).WithReference(identity).WithReference(redis)
+    .WithReference(registry).WithReference(clusters).WithReference(courses).WithReference(community).WithReference(policy).WithReference(identity).WithReference(redis)
     .WithEnvironment("Authentication__Issuer", issuer)
-    .WaitFor(registry).WaitFor(clusters).WaitFor(courses).WaitFor(community).WaitFor(identity);
+    .WaitFor(registry).WaitFor(clusters).WaitFor(courses).WaitFor(community).WaitFor(policy).WaitFor(identity);
 
 builder.StartedNotes.Add(DevelopmentAccounts.Recipe(builder.RepositoryRoot, issuer));
 

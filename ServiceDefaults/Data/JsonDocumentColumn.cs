@@ -4,9 +4,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace MenSI.Courses;
+namespace MenSI.ServiceDefaults.Data;
 
-internal static class JsonDocumentColumn
+public static class JsonDocumentColumn
 {
     /// <summary>
     /// Stores an immutable value (a record tree) as one jsonb document in the platform's JSON. Changes are made by

@@ -42,6 +42,7 @@ public sealed class GatewayFixture : IAsyncLifetime
             ["services:clusters:http:0"] = $"http://127.0.0.1:{Ports.Free()}",
             ["services:courses:http:0"] = $"http://127.0.0.1:{Ports.Free()}",
             ["services:community:http:0"] = $"http://127.0.0.1:{Ports.Free()}",
+            ["services:policy:http:0"] = $"http://127.0.0.1:{Ports.Free()}",
             ["ConnectionStrings:redis"] = servers.Redis.ConnectionString,
             ["Gateway:RateLimits:Anonymous:PermitLimit"] = AnonymousLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Gateway:RateLimits:Anonymous:Window"] = "00:00:02",

@@ -1,4 +1,3 @@
-using System.Data;
 using System.Text;
 using Npgsql;
 using NpgsqlTypes;
@@ -69,20 +68,5 @@ internal sealed class PostSearch(string q, Guid[] readable, Guid[] moderated, st
         if (language is not null) command.Parameters.AddWithValue("language", language);
         if (tag is not null) command.Parameters.AddWithValue("tag", tag);
         return command;
-    }
-
-    /// <summary>Runs <paramref name="work"/> on the context's connection, opening it only if EF had not.</summary>
-    public static async Task<T> OnConnectionAsync<T>(NpgsqlConnection connection, Func<NpgsqlConnection, Task<T>> work, CancellationToken ct)
-    {
-        var opened = connection.State != ConnectionState.Open;
-        if (opened) await connection.OpenAsync(ct);
-        try
-        {
-            return await work(connection);
-        }
-        finally
-        {
-            if (opened) await connection.CloseAsync();
-        }
     }
 }

@@ -2,6 +2,7 @@ using MenSI.Community.Profiles;
 using MenSI.Community.Spaces;
 using MenSI.Community.Threads;
 using MenSI.ServiceDefaults;
+using MenSI.ServiceDefaults.Data;
 using MenSI.ServiceDefaults.Http;
 using MenSI.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -51,8 +52,7 @@ public static class SearchEndpoints
         var readableIds = await readable.Select(s => s.Id).ToArrayAsync(ct);
         var moderatedIds = await db.ModeratedSpaceIds(caller).ToArrayAsync(ct);
         var search = new PostSearch(q!, readableIds, moderatedIds, language, query.Tag is { Length: > 0 } tag ? tag.Trim().ToLowerInvariant() : null);
-        var (rows, total, capped) = await PostSearch.OnConnectionAsync((Npgsql.NpgsqlConnection)db.Database.GetDbConnection(),
-            connection => search.RunAsync(connection, paging.Skip, paging.Size, ct), ct);
+        var (rows, total, capped) = await db.WithConnectionAsync(connection => search.RunAsync(connection, paging.Skip, paging.Size, ct), ct);
         var names = await db.NamesAsync(rows.Select(r => r.AuthorId), ct);
         return TypedResults.Ok(new Page<SearchHit>([.. rows.Select(r => new SearchHit(r.PostId, r.ThreadId, r.ThreadTitle, r.SpaceId, r.Language,
             Names.Of(r.AuthorId, names), r.Excerpt.Length > 200 ? r.Excerpt[..200] + "…" : r.Excerpt, r.CreatedAt))], paging.PageNumber, paging.Size, total, capped));
