@@ -12,7 +12,7 @@ namespace MenSI.Benchmarks;
 /// <summary>
 /// Measures the platform against its targets and its alternatives and rewrites docs/benchmarks.md with what it measured.
 /// <c>--only NAME[,NAME]</c> runs the named benchmarks alone, on a platform of their own, and rewrites only their sections:
-/// startup, gateway, pipeline, registry-scale, clusters-report, courses, community.
+/// startup, gateway, pipeline, registry-scale, clusters-report, courses, community, policy.
 /// </summary>
 internal static class BenchmarkProgram
 {
@@ -74,6 +74,7 @@ internal static class BenchmarkProgram
                 if (selected.Contains("clusters-report")) sections.Add(await ClustersReportBenchmark.RunAsync(app));
                 if (selected.Contains("courses")) sections.Add(await CoursesBenchmark.RunAsync(app, stateDir));
                 if (selected.Contains("community")) sections.Add(await CommunityBenchmark.RunAsync(app, stateDir));
+                if (selected.Contains("policy")) sections.Add(await PolicyBenchmark.RunAsync(app, stateDir));
             }
         }
         finally

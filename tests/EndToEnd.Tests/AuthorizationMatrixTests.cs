@@ -33,7 +33,11 @@ public class AuthorizationMatrixTests(GraphFixture graph)
     private static int[] People(int success) => [Unauthorized, success, success, success, success, success, Forbidden, success];
     /// <summary>Only the learner: anyone else is told there is no such enrolment of theirs.</summary>
     private static int[] TheLearner(int success) => [Unauthorized, success, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound];
-    private const int NotFound = 404;
+    private const int NotFound = 404, Unprocessable = 422;
+    /// <summary>Any ministry (officers of every country, the HU machine client) and admins.</summary>
+    private static int[] Ministries(int success) => [Unauthorized, Forbidden, Forbidden, Forbidden, success, success, success, success];
+    /// <summary>A HU draft's authors; another country's ministry does not see it at all.</summary>
+    private static int[] DraftAuthors(int success) => [Unauthorized, Forbidden, Forbidden, Forbidden, success, NotFound, success, success];
 
     private sealed record Row(string Method, string Path, int[] Expected, Func<Scenario, Task<HttpRequestMessage>> Request, int? CourseManager = null)
     {
@@ -233,6 +237,41 @@ public class AuthorizationMatrixTests(GraphFixture graph)
         // Last of the community's rows: it erases every caller's own posts' authorship, which the rows above use.
         new("DELETE", "/api/v1/community/me/data", People(NoContent), s => Send(HttpMethod.Delete, "/api/v1/community/me/data", null), NoContent),
 
+        new("GET", "/api/v1/policy/indicators", Members(Ok), s => Get("/api/v1/policy/indicators?country=HU&approach=top-down&asOf=2026-06-30")),
+        new("GET", "/api/v1/policy/indicators/definitions", Everyone, s => Get("/api/v1/policy/indicators/definitions")),
+        new("POST", "/api/v1/policy/evidence/rebuild", AdminsOnly(Ok), s => Send(HttpMethod.Post, "/api/v1/policy/evidence/rebuild", null)),
+        new("POST", "/api/v1/policy/snapshots", Ministries(Created), s => Send(HttpMethod.Post, "/api/v1/policy/snapshots", new { title = "Matrix" }), Forbidden),
+        new("GET", "/api/v1/policy/snapshots", Everyone, s => Get("/api/v1/policy/snapshots")),
+        new("GET", "/api/v1/policy/snapshots/{id}", Everyone, s => Get($"/api/v1/policy/snapshots/{s.Policy.ThisSnapshot}?format=csv")),
+        new("GET", "/api/v1/policy/documents", Everyone, s => Get("/api/v1/policy/documents?country=HU&kind=recommendation")),
+        new("GET", "/api/v1/policy/documents/{id}", Everyone, s => Get($"/api/v1/policy/documents/{s.Policy.ThisDocument}")),
+        new("GET", "/api/v1/policy/documents/{id}/versions/{number}", Everyone, s => Get($"/api/v1/policy/documents/{s.Policy.ThisDocument}/versions/1")),
+        new("GET", "/api/v1/policy/documents/{id}/diff", Everyone, s => Get($"/api/v1/policy/documents/{s.Policy.ThisDocument}/diff?from=1&to=1")),
+        new("POST", "/api/v1/policy/documents", HungarianMinistry(Created), s => Send(HttpMethod.Post, "/api/v1/policy/documents", s.Policy.NewDocument()), Forbidden),
+        // A draft is its country's: another ministry is told there is no such document.
+        new("PUT", "/api/v1/policy/documents/{id}/draft", DraftAuthors(Ok),
+            async s => await Send(HttpMethod.Put, $"/api/v1/policy/documents/{await s.Policy.FreshDraftAsync()}/draft",
+                new { title = "Matrix, changed", body = "Pair schools.", audience = new[] { "teachers" } }), Forbidden),
+        new("POST", "/api/v1/policy/documents/{id}/submit", DraftAuthors(Ok),
+            async s => await Send(HttpMethod.Post, $"/api/v1/policy/documents/{await s.Policy.FreshDraftAsync()}/submit", null), Forbidden),
+        new("POST", "/api/v1/policy/documents/{id}/return", DraftAuthors(Ok),
+            async s => await Send(HttpMethod.Post, $"/api/v1/policy/documents/{await s.Policy.FreshInReviewAsync()}/return", null), Forbidden),
+        new("POST", "/api/v1/policy/documents/{id}/publish", DraftAuthors(Ok),
+            async s => await Send(HttpMethod.Post, $"/api/v1/policy/documents/{await s.Policy.FreshInReviewAsync()}/publish", null), Forbidden),
+        new("POST", "/api/v1/policy/documents/{id}/withdraw", HungarianMinistry(Ok),
+            async s => await Send(HttpMethod.Post, $"/api/v1/policy/documents/{await s.Policy.FreshPublishedAsync()}/withdraw", null), Forbidden),
+        new("POST", "/api/v1/policy/documents/{id}/versions", HungarianMinistry(Created),
+            async s => await Send(HttpMethod.Post, $"/api/v1/policy/documents/{await s.Policy.FreshPublishedAsync()}/versions", null), Forbidden),
+        // Other countries' officers endorse; HU's own ministry (its officer and machine client) may not, nor may admins (not a ministry).
+        new("PUT", "/api/v1/policy/documents/{id}/endorsements/mine", [Unauthorized, Forbidden, Forbidden, Forbidden, Unprocessable, Ok, Unprocessable, Forbidden],
+            s => Send(HttpMethod.Put, $"/api/v1/policy/documents/{s.Policy.ThisDocument}/endorsements/mine", null), Forbidden),
+        new("GET", "/api/v1/policy/documents/{id}/comments", Ministries(Ok), s => Get($"/api/v1/policy/documents/{s.Policy.ThisDocument}/comments"), Forbidden),
+        new("POST", "/api/v1/policy/documents/{id}/comments", Ministries(Created),
+            s => Send(HttpMethod.Post, $"/api/v1/policy/documents/{s.Policy.ThisDocument}/comments", new { body = "Matrix" }), Forbidden),
+        new("POST", "/api/v1/policy/sessions", HungarianMinistry(Created), s => Send(HttpMethod.Post, "/api/v1/policy/sessions", PolicyScenario.NewSession()), Forbidden),
+        new("GET", "/api/v1/policy/sessions", Everyone, s => Get("/api/v1/policy/sessions?country=HU")),
+        new("GET", "/api/v1/policy/sessions/{id}", Everyone, s => Get($"/api/v1/policy/sessions/{s.Policy.ThisSession}")),
+
         // Last of the courses' rows: it erases every caller's own enrolments, which the rows above use.
         new("DELETE", "/api/v1/courses/my/data", People(NoContent), s => Send(HttpMethod.Delete, "/api/v1/courses/my/data", null), NoContent),
 
@@ -316,6 +355,7 @@ public class AuthorizationMatrixTests(GraphFixture graph)
         public Guid ThisGoal { get; private set; }
         public CourseScenario Courses { get; private set; } = null!;
         public CommunityScenario Community { get; private set; } = null!;
+        public PolicyScenario Policy { get; private set; } = null!;
         public Guid ThisCourse => Courses.ThisCourse;
         private readonly Queue<Guid> _freeMentees = new();
         public static string Today => DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
@@ -345,6 +385,8 @@ public class AuthorizationMatrixTests(GraphFixture graph)
             scenario.Courses = await CourseScenario.CreateAsync(scenario._admin, graph.Client(scenario.Tokens["teacher"]));
             // Every person writes fresh posts in turn: a member's posts per minute are limited.
             var people = new[] { "teacher", "coordinator", "other-coordinator", "ministry", "other-ministry", "admin", "course-manager" }.Select(c => graph.Client(scenario.Tokens[c])).ToList();
+            // An admin of its own: the policy rows' fresh documents would spend the main admin's gateway rate limit.
+            scenario.Policy = await PolicyScenario.CreateAsync(graph.Client(await graph.Tokens.NewUserTokenAsync(Persona.NetworkAdmin)));
             scenario.Community = await CommunityScenario.CreateAsync(scenario._admin, people[0], people,
                 async () => graph.Client(await graph.Tokens.NewUserTokenAsync(Persona.Teacher)));
             return scenario;

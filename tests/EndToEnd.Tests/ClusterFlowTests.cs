@@ -20,7 +20,7 @@ public class ClusterFlowTests(GraphFixture graph)
     private static readonly TimeSpan EventsArrive = TimeSpan.FromSeconds(30);
 
     [Fact]
-    public async Task Registry_decisions_reach_clusters_and_the_report_adds_up()
+    public async Task Registry_decisions_reach_clusters_the_report_adds_up_and_policy_evidence_agrees()
     {
         using var admin = graph.Client(await graph.Tokens.AdminTokenAsync());
         var mentor = await RegisterAsync(admin, "Mentor Általános Iskola");
@@ -75,6 +75,14 @@ public class ClusterFlowTests(GraphFixture graph)
         Assert.Equal((32m, 500m, 15.63m, 1L, 500m, 1L, 1m, 2m), (row.GetProperty("participantHours").GetDecimal(), row.GetProperty("costEuro").GetDecimal(),
             row.GetProperty("costPerParticipantHour").GetDecimal(), row.GetProperty("menteeSchools").GetInt64(), row.GetProperty("costPerMenteeSchool").GetDecimal(),
             row.GetProperty("menteesAssessed").GetInt64(), row.GetProperty("maturityChange").GetDecimal(), row.GetProperty("effectPer1000Euro").GetDecimal()));
+
+        // Policy, from the events alone, says what Clusters and the Registry say for the whole of HU; a new mentee in the
+        // Registry shows in its indicators.
+        var before = await PolicyAgreesWithTheSourcesAsync(ministry);
+        await admin.MakeMemberAsync(await RegisterAsync(admin, "Új Általános Iskola"), "mentee");
+        var grown = await Eventually.UntilAsync(() => PolicyFigureAsync(ministry, "schools.mentee.active"), n => n == before + 1, EventsArrive);
+        Assert.Equal(before + 1, grown);
+        await PolicyAgreesWithTheSourcesAsync(ministry);
 
         // The public diary is readable without signing in, through the gateway's anonymous diary route.
         using var anonymous = graph.Client();
@@ -157,6 +165,32 @@ public class ClusterFlowTests(GraphFixture graph)
         name = "Pilis klaszter", mentorSchoolId = mentor, approach = "hybrid", initiation = "school", participation = "voluntary",
         focusThemes = new[] { "personalised collaborative learning" },
     };
+
+    /// <summary>
+    /// HU's figures as Clusters' report and the Registry's list give them, and as Policy's indicators give them, until
+    /// they agree (events are in flight); returns the active mentee schools.
+    /// </summary>
+    private static async Task<decimal> PolicyAgreesWithTheSourcesAsync(HttpClient ministry)
+    {
+        async Task<(string Sources, string Policy, decimal Mentees)> BothAsync()
+        {
+            var report = (await ministry.GetFromJsonAsync<JsonElement>("/api/v1/clusters/reports/effectiveness?groupBy=country&country=HU")).GetProperty("rows")[0];
+            var mentees = (await ministry.GetFromJsonAsync<JsonElement>("/api/v1/schools?country=HU&role=mentee&status=active&pageSize=1")).GetProperty("totalCount").GetDecimal();
+            var sources = string.Join(' ', new[] { "clusters", "activities", "participantHours", "staffHours", "costEuro", "menteeSchools", "menteesAssessed", "maturityChange" }
+                .Select(f => report.GetProperty(f).GetDecimal().ToString("0.####", CultureInfo.InvariantCulture)).Append(mentees.ToString(CultureInfo.InvariantCulture)));
+            var figures = (await ministry.GetFromJsonAsync<JsonElement>("/api/v1/policy/indicators?country=HU")).GetProperty("figures");
+            var policy = string.Join(' ', new[] { "clusters.total", "activities", "participantHours", "staffHours", "costEuro", "menteeSchools", "menteesAssessed", "maturityChange", "schools.mentee.active" }
+                .Select(f => figures.GetProperty(f).GetDecimal().ToString("0.####", CultureInfo.InvariantCulture)));
+            return (sources, policy, mentees);
+        }
+
+        var both = await Eventually.UntilAsync(BothAsync, b => b.Sources == b.Policy, EventsArrive);
+        Assert.Equal(both.Sources, both.Policy);
+        return both.Mentees;
+    }
+
+    private static async Task<decimal> PolicyFigureAsync(HttpClient client, string figure) =>
+        (await client.GetFromJsonAsync<JsonElement>("/api/v1/policy/indicators?country=HU")).GetProperty("figures").GetProperty(figure).GetDecimal();
 
     private static async Task<Guid> RegisterAsync(HttpClient admin, string name)
     {

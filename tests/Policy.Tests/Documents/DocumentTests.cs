@@ -43,6 +43,7 @@ public class DocumentTests(PolicyFixture fixture)
         var tampering = await Record.ExceptionAsync(() => fixture.QueryAsync(db => db.Database.ExecuteSqlAsync($"UPDATE snapshots SET title = 'changed' WHERE id = {id}")));
         Assert.Contains("snapshots never change", tampering?.Message, StringComparison.Ordinal);
 
+        Assert.Equal(id, (await anonymous.GetAsync("/api/v1/policy/snapshots?pageSize=1").OkAsync()).GetProperty("items")[0].Id());
         using var csv = await anonymous.GetAsync($"/api/v1/policy/snapshots/{id}?format=csv");
         Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
         var lines = (await csv.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
