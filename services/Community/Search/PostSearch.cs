@@ -11,7 +11,8 @@ namespace MenSI.Community.Search;
 /// <c>ix_threads_hidden</c>), so no step joins the threads table until the page is chosen. The capped count runs first
 /// and decides the plan: a term with more than <see cref="CountCap"/> matches finds its newest page by walking the posts'
 /// time index (a page is met within the first rows); fewer matches are taken from the word indexes and sorted.
-/// PostgreSQL's own estimate cannot make that choice: it over-estimates rare terms enough to walk a million rows.
+/// PostgreSQL's own estimate of a whole query cannot make that choice: it over-estimates rare terms enough to walk a
+/// million rows, and under-estimates several common words enough to build their whole bitmaps (see <see cref="RunAsync"/>).
 /// </summary>
 internal sealed class PostSearch(string q, Guid[] readable, Guid[] moderated, string? language, string? tag)
 {
@@ -20,11 +21,23 @@ internal sealed class PostSearch(string q, Guid[] readable, Guid[] moderated, st
 
     public sealed record Row(Guid PostId, Guid ThreadId, string ThreadTitle, Guid SpaceId, string Language, Guid? AuthorId, string Excerpt, DateTimeOffset CreatedAt);
 
+    /// <summary>A word the planner expects in more posts than this is common: its matches are met by reading posts in order.</summary>
+    public const double CommonWordRows = 50_000;
+
     public async Task<(IReadOnlyList<Row> Rows, int Total, bool Capped)> RunAsync(NpgsqlConnection connection, int skip, int take, CancellationToken ct)
     {
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        // Several common words (or a phrase of them) fool the planner: it multiplies their frequencies, expects few
+        // matches, and builds every word's whole bitmap (a second and more at a million posts) where reading posts in
+        // order meets a page of them within the first few thousand rows. When every required word is common on its own,
+        // bitmaps are off for this transaction.
+        var common = await AllWordsCommonAsync(connection, ct);
+        if (common) await ExecuteAsync(connection, "SET LOCAL enable_bitmapscan = off", ct);
         await using var count = Command(connection, $"SELECT count(*)::int FROM (SELECT 1 FROM posts p WHERE {Where()} LIMIT {CountCap + 1}) matched");
         var total = (int)(await count.ExecuteScalarAsync(ct))!;
         var many = total > CountCap;
+        // Common words that rarely meet: few matches after all, which the word indexes find best.
+        if (common && !many) await ExecuteAsync(connection, "SET LOCAL enable_bitmapscan = on", ct);
         // "+ interval '0'" hides the time index from the planner, so few matches are sorted rather than walked for.
         var order = many ? "p.created_at DESC, p.id" : "p.created_at + interval '0' DESC, p.id";
         await using var page = Command(connection, $"""
@@ -36,14 +49,43 @@ internal sealed class PostSearch(string q, Guid[] readable, Guid[] moderated, st
         page.Parameters.AddWithValue("take", take);
         page.Parameters.AddWithValue("skip", skip);
         var rows = new List<Row>();
-        await using var reader = await page.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        await using (var reader = await page.ExecuteReaderAsync(ct))
         {
-            rows.Add(new Row(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetGuid(3), reader.GetString(4),
-                reader.IsDBNull(5) ? null : reader.GetGuid(5), reader.GetString(6), reader.GetFieldValue<DateTimeOffset>(7)));
+            while (await reader.ReadAsync(ct))
+            {
+                rows.Add(new Row(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetGuid(3), reader.GetString(4),
+                    reader.IsDBNull(5) ? null : reader.GetGuid(5), reader.GetString(6), reader.GetFieldValue<DateTimeOffset>(7)));
+            }
         }
 
+        await transaction.CommitAsync(ct);
         return (rows, Math.Min(total, CountCap), many);
+    }
+
+    /// <summary>The words every match must have (not after <c>-</c>, not <c>or</c>, quotes dropped), each judged by the planner's estimate alone.</summary>
+    private async Task<bool> AllWordsCommonAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        var words = RequiredWords(q);
+        if (words.Count == 0) return false;
+        foreach (var word in words.Take(4))
+        {
+            await using var explain = new NpgsqlCommand($"EXPLAIN (FORMAT JSON) SELECT 1 FROM posts p WHERE {SearchEndpoints.Match("p")}", connection);
+            explain.Parameters.AddWithValue("q", word);
+            using var plan = System.Text.Json.JsonDocument.Parse((string)(await explain.ExecuteScalarAsync(ct))!);
+            if (plan.RootElement[0].GetProperty("Plan").GetProperty("Plan Rows").GetDouble() < CommonWordRows) return false;
+        }
+
+        return true;
+    }
+
+    internal static IReadOnlyList<string> RequiredWords(string query) =>
+        [.. query.Replace("\"", " ", StringComparison.Ordinal).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(w => !w.StartsWith('-') && !w.Equals("or", StringComparison.OrdinalIgnoreCase))];
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     private string Where()
