@@ -47,7 +47,8 @@ internal static class PolicyBenchmark
         }
 
         var published = clock.Elapsed;
-        Console.WriteLine(Invariant($"policy: {Events} events published in {published.TotalSeconds:0} s"));
+        var sent = kinds.Values.Sum();
+        Console.WriteLine(Invariant($"policy: {sent} events published in {published.TotalSeconds:0} s"));
 
         await app.StartResourceAsync("policy");
         clock.Restart();
@@ -60,7 +61,7 @@ internal static class PolicyBenchmark
             samples.Add(((double)logged / Events, long.Parse(RssMb(policy.Pid), System.Globalization.CultureInfo.InvariantCulture)));
             Console.WriteLine(Invariant($"policy: {logged,9} events logged after {clock.Elapsed.TotalSeconds,5:0} s, RSS {samples[^1].RssMb} MB"));
         }
-        while (logged < Events && clock.Elapsed < TimeSpan.FromMinutes(15));
+        while (logged < sent && clock.Elapsed < TimeSpan.FromMinutes(15));
         var caughtUp = clock.Elapsed;
         var rate = logged / caughtUp.TotalSeconds;
 
@@ -83,13 +84,13 @@ internal static class PolicyBenchmark
         var progress = string.Join("\n", new[] { 0.25, 0.5, 0.75, 1.0 }.Select(f => samples.FirstOrDefault(s => s.Fraction >= f))
             .Where(s => s != default).Select(s => Invariant($"| {s.Fraction:P0} | {s.RssMb} MB |")));
         return new Section("policy", "Policy: catching up on 1,000,000 events, indicators", Invariant($"""
-            Policy stopped, {Events:N0} events of the fifteen kinds it reads were published to their exchanges in {published.TotalSeconds:0} s
+            Policy stopped, {sent:N0} events of the fifteen kinds it reads were published to their exchanges in {published.TotalSeconds:0} s
             ({string.Join(", ", kinds.OrderByDescending(k => k.Value).Select(k => $"{k.Value:N0} {k.Key}"))}), as the source
             services publish them, over two years of `occurredAt`; then Policy was started into an empty read model.
 
             | events in the log | took | events/s | target | |
             | ---: | ---: | ---: | ---: | --- |
-            | {logged:N0} | {caughtUp.TotalSeconds:0} s | {rate:0} | {CatchUpTarget:0} | {(rate >= CatchUpTarget && logged == Events ? "met" : "**not met**")} |
+            | {logged:N0} | {caughtUp.TotalSeconds:0} s | {rate:0} | {CatchUpTarget:0} | {(rate >= CatchUpTarget && logged == sent && sent == Events ? "met" : "**not met**")} |
 
             Policy's resident memory (VmRSS) as the log filled:
 
@@ -127,6 +128,7 @@ internal static class PolicyBenchmark
     private static IEnumerable<IIntegrationEvent> Generate()
     {
         var n = 0;
+        // Called once per event: n is also how many have been generated, which sizes the flows to make up the million.
         DateTimeOffset At() => Start.AddSeconds(n++ * (2 * 365.25 * 86_400 / Events));
         Guid Id() => Guid.CreateVersion7();
         var schools = new List<(Guid Id, string Country)>();
@@ -153,8 +155,11 @@ internal static class PolicyBenchmark
                 yield return new SchoolJoinedCluster(Id(), At(), cluster.Id, schools[c * 5 + m].Id, "mentee", 1 + m);
             }
 
-            yield return new ClusterActivated(Id(), At(), cluster.Id, cluster.Mentees, DateOnly.FromDateTime(At().UtcDateTime), 6);
-            if (c % 4 == 0) yield return new ClusterCompleted(Id(), At(), cluster.Id, "completed", DateOnly.FromDateTime(At().UtcDateTime), 7);
+            var activatedAt = At();
+            yield return new ClusterActivated(Id(), activatedAt, cluster.Id, cluster.Mentees, DateOnly.FromDateTime(activatedAt.UtcDateTime), 6);
+            if (c % 4 != 0) continue;
+            var completedAt = At();
+            yield return new ClusterCompleted(Id(), completedAt, cluster.Id, "completed", DateOnly.FromDateTime(completedAt.UtcDateTime), 7);
         }
 
         foreach (var (cluster, country, mentees) in clusters)
@@ -167,8 +172,7 @@ internal static class PolicyBenchmark
         }
 
         var space = Id();
-        var fixedSoFar = n;
-        var flows = Events - fixedSoFar;
+        var flows = Events - n;
         for (var i = 0; i < flows; i++)
         {
             var school = schools[i % schools.Count];

@@ -2,66 +2,37 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using MenSI.Testing;
 using MenSI.Testing.Security;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace MenSI.Courses.Tests;
 
 /// <summary>
-/// One Courses service for the assembly (its queues on the shared broker have fixed names), on its own database, with
-/// the assembly's real Identity. Schools' countries reach it as the Registry's events on the broker.
+/// One Courses service for the assembly (its queues on the shared broker have fixed names). Schools' countries reach it
+/// as the Registry's events on the broker.
 /// </summary>
-public sealed class CoursesFixture : IAsyncLifetime
+public sealed class CoursesFixture : ServiceFixture<CoursesDbContext>
 {
     public const string PublicBaseUrl = "http://localhost:5080/";
-    private ServiceHost<CoursesDbContext>? _host;
-    private EventPublisher? _publisher;
 
-    public IdentityHost Identity { get; private set; } = null!;
     public HttpClient Author { get; private set; } = null!;
-    public HttpClient Admin { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    protected override string DatabaseName => "courses-db";
+
+    protected override void Configure(IDictionary<string, string?> configuration) => configuration["Badges:PublicBaseUrl"] = PublicBaseUrl;
+
+    public override async Task InitializeAsync()
     {
-        var servers = await PlatformServers.GetAsync();
-        Identity = await IdentityHost.GetAsync();
-        var configuration = servers.ServiceConfiguration("courses-db", await servers.CreateDatabaseAsync("courses"));
-        configuration["Badges:PublicBaseUrl"] = PublicBaseUrl;
-        Identity.Configure(configuration);
-        _host = new ServiceHost<CoursesDbContext>(configuration);
-        Admin = await ClientAsync(Persona.NetworkAdmin);
+        await base.InitializeAsync();
         Author = await ClientAsync(new Persona("course-manager"));
-        await Admin.WaitHealthyAsync();
-        _publisher = await EventPublisher.ConnectAsync(servers.RabbitMq.ConnectionString);
     }
-
-    public async Task<HttpClient> ClientAsync(Persona? persona) =>
-        PersonaTokens.Authorized(_host!.CreateClient(), persona is null ? null : await Identity.TokenForAsync(persona));
-
-    public HttpClient ClientWithToken(string accessToken) => PersonaTokens.Authorized(_host!.CreateClient(), accessToken);
 
     /// <summary>A new teacher (a person of their own, so enrolments never collide), of <paramref name="schoolId"/> when given.</summary>
-    public async Task<HttpClient> LearnerAsync(Guid? schoolId = null)
-    {
-        var (_, email, password) = await Identity.CreateUserAsync(new Persona("teacher", SchoolId: schoolId));
-        using var tokens = new TokenClient(Identity.Address);
-        return PersonaTokens.Authorized(_host!.CreateClient(), (await tokens.SignInAsync(email, password)).AccessToken);
-    }
+    public Task<HttpClient> LearnerAsync(Guid? schoolId = null) => NewPersonAsync(new Persona("teacher", SchoolId: schoolId));
 
-    public Task PublishAsync(MenSI.Contracts.IIntegrationEvent integrationEvent) => _publisher!.PublishAsync(integrationEvent);
-
-    public async Task<T> QueryAsync<T>(Func<CoursesDbContext, Task<T>> query)
+    public override async Task DisposeAsync()
     {
-        await using var scope = _host!.Services.CreateAsyncScope();
-        return await query(scope.ServiceProvider.GetRequiredService<CoursesDbContext>());
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_publisher is not null) await _publisher.DisposeAsync();
-        Admin.Dispose();
-        Author.Dispose();
-        if (_host is not null) await _host.DisposeAsync();
+        Author?.Dispose();
+        await base.DisposeAsync();
     }
 }
 

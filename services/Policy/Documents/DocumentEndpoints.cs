@@ -121,6 +121,7 @@ public static class DocumentEndpoints
         if (DocumentRules.Forbids(step, version.State) is { } broken) return Problems.Broken(broken);
 
         var now = clock.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         switch (step)
         {
             case "submit": version.State = VersionState.InReview; break;
@@ -137,9 +138,10 @@ public static class DocumentEndpoints
                 break;
         }
 
-        // The document's LatestVersion is a concurrency token: two steps at once cannot both succeed.
-        db.Entry(document).Property(d => d.LatestVersion).IsModified = true;
+        // The version's revision is a concurrency token: of two steps at once, the second is 412 and changes nothing.
+        version.Revision++;
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return TypedResults.Ok(await DocumentQueries.ResponseAsync(db, document, version, caller, ct));
     }
 
