@@ -76,7 +76,7 @@ public class ClusterFlowTests(GraphFixture graph)
             row.GetProperty("costPerParticipantHour").GetDecimal(), row.GetProperty("menteeSchools").GetInt64(), row.GetProperty("costPerMenteeSchool").GetDecimal(),
             row.GetProperty("menteesAssessed").GetInt64(), row.GetProperty("maturityChange").GetDecimal(), row.GetProperty("effectPer1000Euro").GetDecimal()));
 
-        // Policy, from the events alone, says what Clusters and the Registry say for the whole of HU; a new mentee in the
+        // Policy, from the events alone, says what Clusters, the Registry and Courses say for the whole of HU; a new mentee in the
         // Registry shows in its indicators.
         var before = await PolicyAgreesWithTheSourcesAsync(ministry);
         await admin.MakeMemberAsync(await RegisterAsync(admin, "Új Általános Iskola"), "mentee");
@@ -167,7 +167,7 @@ public class ClusterFlowTests(GraphFixture graph)
     };
 
     /// <summary>
-    /// HU's figures as Clusters' report and the Registry's list give them, and as Policy's indicators give them, until
+    /// HU's figures as Clusters' report, the Registry's list and Courses' analytics give them, and as Policy's indicators give them, until
     /// they agree (events are in flight); returns the active mentee schools.
     /// </summary>
     private static async Task<decimal> PolicyAgreesWithTheSourcesAsync(HttpClient ministry)
@@ -176,10 +176,12 @@ public class ClusterFlowTests(GraphFixture graph)
         {
             var report = (await ministry.GetFromJsonAsync<JsonElement>("/api/v1/clusters/reports/effectiveness?groupBy=country&country=HU")).GetProperty("rows")[0];
             var mentees = (await ministry.GetFromJsonAsync<JsonElement>("/api/v1/schools?country=HU&role=mentee&status=active&pageSize=1")).GetProperty("totalCount").GetDecimal();
+            var (enrolments, completions) = await CoursesInHungaryAsync(ministry);
             var sources = string.Join(' ', new[] { "clusters", "activities", "participantHours", "staffHours", "costEuro", "menteeSchools", "menteesAssessed", "maturityChange" }
-                .Select(f => report.GetProperty(f).GetDecimal().ToString("0.####", CultureInfo.InvariantCulture)).Append(mentees.ToString(CultureInfo.InvariantCulture)));
+                .Select(f => report.GetProperty(f).GetDecimal().ToString("0.####", CultureInfo.InvariantCulture))
+                .Concat(new[] { mentees, enrolments, completions }.Select(n => n.ToString(CultureInfo.InvariantCulture))));
             var figures = (await ministry.GetFromJsonAsync<JsonElement>("/api/v1/policy/indicators?country=HU")).GetProperty("figures");
-            var policy = string.Join(' ', new[] { "clusters.total", "activities", "participantHours", "staffHours", "costEuro", "menteeSchools", "menteesAssessed", "maturityChange", "schools.mentee.active" }
+            var policy = string.Join(' ', new[] { "clusters.total", "activities", "participantHours", "staffHours", "costEuro", "menteeSchools", "menteesAssessed", "maturityChange", "schools.mentee.active", "enrolments", "completions" }
                 .Select(f => figures.GetProperty(f).GetDecimal().ToString("0.####", CultureInfo.InvariantCulture)));
             return (sources, policy, mentees);
         }
@@ -187,6 +189,32 @@ public class ClusterFlowTests(GraphFixture graph)
         var both = await Eventually.UntilAsync(BothAsync, b => b.Sources == b.Policy, EventsArrive);
         Assert.Equal(both.Sources, both.Policy);
         return both.Mentees;
+    }
+
+    /// <summary>Places taken and completions in HU over every course with learners (published or archived), as Courses' analytics count them.</summary>
+    private static async Task<(decimal Enrolments, decimal Completions)> CoursesInHungaryAsync(HttpClient ministry)
+    {
+        decimal enrolments = 0, completions = 0;
+        foreach (var status in new[] { "published", "archived" })
+        {
+            for (var page = 1; ; page++)
+            {
+                var courses = await ministry.GetFromJsonAsync<JsonElement>($"/api/v1/courses?status={status}&pageSize=100&page={page}");
+                foreach (var course in courses.GetProperty("items").EnumerateArray())
+                {
+                    var analytics = await ministry.GetFromJsonAsync<JsonElement>($"/api/v1/courses/{course.GetProperty("id").GetGuid()}/analytics/countries?country=HU");
+                    foreach (var row in analytics.GetProperty("rows").EnumerateArray().Where(r => r.TryGetProperty("country", out var c) && c.GetString() == "HU"))
+                    {
+                        enrolments += row.GetProperty("enrolments").GetDecimal();
+                        completions += row.GetProperty("completions").GetDecimal();
+                    }
+                }
+
+                if (page >= courses.GetProperty("totalPages").GetInt64()) break;
+            }
+        }
+
+        return (enrolments, completions);
     }
 
     private static async Task<decimal> PolicyFigureAsync(HttpClient client, string figure) =>

@@ -9,11 +9,9 @@ namespace MenSI.Community.Search;
 /// The post search as one SQL statement per step, written by hand because the plan is the feature (measured over
 /// 1,000,000 posts in docs/benchmarks.md). Visibility is checked on the posts alone: the caller's readable and moderated
 /// spaces go in as arrays, and a hidden thread is an anti-join against the few hidden ones (partial index
-/// <c>ix_threads_hidden</c>), so no step joins the threads table until the page is chosen. The capped count runs first
-/// and decides the plan: a term with more than <see cref="CountCap"/> matches finds its newest page by walking the posts'
-/// time index (a page is met within the first rows); fewer matches are taken from the word indexes and sorted.
-/// PostgreSQL's own estimate of a whole query cannot make that choice: it over-estimates rare terms enough to walk a
-/// million rows, and under-estimates several common words enough to build their whole bitmaps (see <see cref="RunAsync"/>).
+/// <c>ix_threads_hidden</c>), so no step joins the threads table until the page is chosen. A capped count runs first
+/// and decides the page's plan: many matches, and the newest page is found by walking the posts' time index (a page is
+/// met within the first rows); few, and they are taken from the word indexes and sorted (see <see cref="RunAsync"/>).
 /// </summary>
 internal sealed class PostSearch(string q, Guid[] readable, Guid[] moderated, string? language, string? tag)
 {
@@ -23,27 +21,35 @@ internal sealed class PostSearch(string q, Guid[] readable, Guid[] moderated, st
     /// </summary>
     public const int CountCap = 200;
 
-    public sealed record Row(Guid PostId, Guid ThreadId, string ThreadTitle, Guid SpaceId, string Language, Guid? AuthorId, string Excerpt, DateTimeOffset CreatedAt);
+    /// <summary>Up to this many matches, the word indexes find them all and the page is sorted; past it, posts are read newest first.</summary>
+    public const int SortLimit = 2_000;
 
     /// <summary>A word the planner expects in more posts than this is common: its matches are met by reading posts in order.</summary>
     public const double CommonWordRows = 50_000;
 
+    public sealed record Row(Guid PostId, Guid ThreadId, string ThreadTitle, Guid SpaceId, string Language, Guid? AuthorId, string Excerpt, DateTimeOffset CreatedAt);
+
+    /// <summary>
+    /// The planner's estimate of a whole query misleads it both ways at a million posts: it over-estimates a rare word
+    /// (29,620 rows for 400) and reads half the table to count it, and it multiplies several common words' frequencies,
+    /// expects few matches and builds every word's whole bitmap (1.2 s) where reading posts in order meets a page at
+    /// once. So each required word's own estimate decides, and the transaction's settings say it: all common, no bitmap
+    /// scans (count and page read posts in order); otherwise no sequential scans (the word indexes count the matches,
+    /// up to <see cref="SortLimit"/>, and few are sorted).
+    /// </summary>
     public async Task<(IReadOnlyList<Row> Rows, int Total, bool Capped)> RunAsync(NpgsqlConnection connection, int skip, int take, CancellationToken ct)
     {
-        // Several common words (or a phrase of them) fool the planner: it multiplies their frequencies, expects few
-        // matches, and builds every word's whole bitmap (a second and more at a million posts) where reading posts in
-        // order meets a page of them within the first few thousand rows. When every required word is common on its own,
-        // bitmaps are off for this transaction.
         var common = await AllWordsCommonAsync(connection, ct);
-        await using var transaction = common ? await connection.BeginTransactionAsync(ct) : null;
-        if (common) await ExecuteAsync(connection, "SET LOCAL enable_bitmapscan = off", ct);
-        await using var count = Command(connection, $"SELECT count(*)::int FROM (SELECT 1 FROM posts p WHERE {Where()} LIMIT {CountCap + 1}) matched");
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await ExecuteAsync(connection, common ? "SET LOCAL enable_bitmapscan = off" : "SET LOCAL enable_seqscan = off", ct);
+        var limit = common ? CountCap : SortLimit;
+        await using var count = Command(connection, $"SELECT count(*)::int FROM (SELECT 1 FROM posts p WHERE {Where()} LIMIT {limit + 1}) matched");
         var total = (int)(await count.ExecuteScalarAsync(ct))!;
-        var many = total > CountCap;
+        var walk = total > limit;
         // Common words that rarely meet: few matches after all, which the word indexes find best.
-        if (common && !many) await ExecuteAsync(connection, "SET LOCAL enable_bitmapscan = on", ct);
+        if (common && !walk) await ExecuteAsync(connection, "SET LOCAL enable_bitmapscan = on", ct);
         // "+ interval '0'" hides the time index from the planner, so few matches are sorted rather than walked for.
-        var order = many ? "p.created_at DESC, p.id" : "p.created_at + interval '0' DESC, p.id";
+        var order = walk ? "p.created_at DESC, p.id" : "p.created_at + interval '0' DESC, p.id";
         await using var page = Command(connection, $"""
             SELECT p.id, p.thread_id, t.title, p.space_id, p.language, p.author_id, left(p.markdown, 201), p.created_at
             FROM (SELECT p.* FROM posts p WHERE {Where()} ORDER BY {order} LIMIT @take OFFSET @skip) p
@@ -62,8 +68,8 @@ internal sealed class PostSearch(string q, Guid[] readable, Guid[] moderated, st
             }
         }
 
-        if (transaction is not null) await transaction.CommitAsync(ct);
-        return (rows, Math.Min(total, CountCap), many);
+        await transaction.CommitAsync(ct);
+        return (rows, Math.Min(total, CountCap), total > CountCap);
     }
 
     /// <summary>The words every match must have (not after <c>-</c>, not <c>or</c>, quotes dropped), each judged by the planner's estimate alone.</summary>

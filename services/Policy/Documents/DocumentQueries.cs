@@ -36,17 +36,17 @@ internal static class DocumentQueries
             : db.DocumentVersions.FromSqlRaw(Matching, new Npgsql.NpgsqlParameter("q", query.Q.Trim())).AsNoTracking();
         var admin = caller.IsNetworkAdmin;
         var officerOf = caller.Roles.Contains(Roles.MinistryOfficer) ? caller.Country : null;
+        // Authors see each of their documents once, as its latest version; everyone else its published one.
         var visible = from v in versions
                       join d in db.Documents on v.DocumentId equals d.Id
-                      where v.Number == d.PublishedVersion
-                            || (v.Number == d.LatestVersion && d.PublishedVersion != d.LatestVersion && (admin || (officerOf != null && d.Country == officerOf)))
+                      let authored = admin || (officerOf != null && d.Country == officerOf)
+                      where authored ? v.Number == d.LatestVersion : v.Number == d.PublishedVersion
                       select new { d, v };
         if (kind is { } k) visible = visible.Where(x => x.d.Kind == k);
         if (country == "NETWORK") visible = visible.Where(x => x.d.Country == null);
         else if (country is not null) visible = visible.Where(x => x.d.Country == country);
         if (audience is { } a) visible = visible.Where(x => x.v.Audience.Contains(a));
         var page = await visible.ToPageAsync(q => q.OrderByDescending(x => x.v.UpdatedAt).ThenBy(x => x.d.Id), paging, x => x, ct);
-        // A document whose authors see a newer draft appears once, as that draft.
         return TypedResults.Ok(new Page<DocumentSummary>([.. page.Items.Select(x => new DocumentSummary(x.d.Id, x.d.Kind, x.d.Country, x.v.Number, x.v.State, x.v.Title, x.v.Summary, x.v.UpdatedAt))],
             page.PageNumber, page.PageSize, page.TotalCount, page.TotalCountCapped));
     }

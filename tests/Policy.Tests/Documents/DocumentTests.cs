@@ -96,6 +96,9 @@ public class DocumentTests(PolicyFixture fixture)
         await hungary.PostAsync($"/api/v1/policy/documents/{id}/versions", null).OkAsync();
         await hungary.SendJsonAsync(HttpMethod.Put, $"/api/v1/policy/documents/{id}/draft", Content($"{word} in every region", "Pair schools.\nFund the visits and the cover.\nReview yearly."), "\"1\"").OkAsync();
         Assert.Equal(1, (await anonymous.GetAsync($"/api/v1/policy/documents/{id}").OkAsync()).GetProperty("version").GetProperty("number").GetInt32());
+        // In lists too: the public sees version 1, its authors the one document once, as the draft.
+        Assert.Equal([1], (await anonymous.GetAsync($"/api/v1/policy/documents?q={word}").OkAsync()).GetProperty("items").EnumerateArray().Select(d => d.GetProperty("version").GetInt32()));
+        Assert.Equal([2], (await hungary.GetAsync($"/api/v1/policy/documents?q={word}").OkAsync()).GetProperty("items").EnumerateArray().Select(d => d.GetProperty("version").GetInt32()));
         await hungary.PostAsync($"/api/v1/policy/documents/{id}/submit", null).OkAsync();
         await hungary.PostAsync($"/api/v1/policy/documents/{id}/publish", null).OkAsync();
         Assert.Equal("superseded", (await anonymous.GetAsync($"/api/v1/policy/documents/{id}/versions/1").OkAsync()).GetProperty("state").GetString());
