@@ -63,6 +63,7 @@ internal sealed class EvidenceConfiguration :
     {
         fact.ToTable("school_facts");
         fact.HasKey(f => new { f.SchoolId, f.Version });
+        fact.HasIndex(f => new { f.Country, f.SchoolId });
         Short(fact.Property(f => f.Country), fact.Property(f => f.Role), fact.Property(f => f.Status));
     }
 

@@ -67,8 +67,11 @@ public static class Indicators
                            (array_agg(a.maturity ORDER BY a.assessed_on, a.occurred_at))[1] AS first_m,
                            (array_agg(a.maturity ORDER BY a.assessed_on DESC, a.occurred_at DESC))[1] AS latest_m
                     FROM assessment_facts a WHERE a.school_id = mem.school_id AND a.occurred_at < @cutoff) x ON true),
+        candidates AS (SELECT mentor_school_id AS school_id FROM cl WHERE @approach IS NOT NULL
+                       UNION SELECT school_id FROM mem WHERE @approach IS NOT NULL
+                       UNION SELECT school_id FROM school_facts WHERE @approach IS NULL AND (@country IS NULL OR country = @country)),
         sch AS (SELECT DISTINCT ON (f.school_id) f.school_id, f.country, f.role, f.status FROM school_facts f
-                WHERE f.occurred_at < @cutoff AND (@country IS NULL OR f.school_id IN (SELECT school_id FROM school_facts WHERE country = @country))
+                WHERE f.occurred_at < @cutoff AND f.school_id IN (SELECT school_id FROM candidates)
                 ORDER BY f.school_id, f.version DESC),
         counted_country AS (SELECT s.school_id FROM sch s WHERE s.country = @country),
         counted AS (SELECT s.school_id, s.role, s.status FROM sch s

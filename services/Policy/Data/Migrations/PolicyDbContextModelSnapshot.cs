@@ -525,6 +525,9 @@ namespace MenSI.Policy.Data.Migrations
                     b.HasKey("SchoolId", "Version")
                         .HasName("pk_school_facts");
 
+                    b.HasIndex("Country", "SchoolId")
+                        .HasDatabaseName("ix_school_facts_country_school_id");
+
                     b.ToTable("school_facts", (string)null);
                 });
 
