@@ -279,6 +279,7 @@ public class AuthorizationMatrixTests(GraphFixture graph)
         new("POST", "/api/v1/schools/events/replay", AdminsOnly(Ok), s => Send(HttpMethod.Post, "/api/v1/schools/events/replay",
             new { events = new[] { "mensi.registry.school-registered" }, since = DateTimeOffset.UtcNow.AddMinutes(1) })),
         new("POST", "/api/v1/clusters/schools/rebuild", AdminsOnly(Ok), s => Send(HttpMethod.Post, "/api/v1/clusters/schools/rebuild", null)),
+        new("POST", "/api/v1/community/spaces/memberships/rebuild", AdminsOnly(Ok), s => Send(HttpMethod.Post, "/api/v1/community/spaces/memberships/rebuild", null)),
     ];
 
     [Fact]

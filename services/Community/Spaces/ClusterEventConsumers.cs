@@ -45,6 +45,9 @@ public sealed class SchoolLeftClusterConsumer(CommunityDbContext db, ILogger<Sch
 
 internal static class ClusterSpaces
 {
+    /// <summary>The inbox names of the consumers above: a rebuild forgets what they handled, so a replay counts again.</summary>
+    public static readonly string[] Consumers = ["ClusterFormedConsumer", "SchoolJoinedClusterConsumer", "SchoolLeftClusterConsumer"];
+
     /// <summary>Creates the clusters' spaces that do not exist yet; a known country fills one that was created without it.</summary>
     public static Task EnsureAsync(CommunityDbContext db, IEnumerable<(Guid ClusterId, string? Country, DateTimeOffset At)> clusters, CancellationToken ct)
     {

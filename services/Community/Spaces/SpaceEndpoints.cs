@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using MenSI.ServiceDefaults;
 using MenSI.ServiceDefaults.Http;
+using MenSI.ServiceDefaults.Messaging;
 using MenSI.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -18,6 +19,8 @@ public sealed record SpaceResponse(
         new(s.Id, s.Kind, s.Name, s.Description, s.Country, s.Theme, s.ThreadCount, s.LastActivityAt, members, SpaceRules.MayModerate(caller, s));
 }
 
+public sealed record MembershipRebuild(int MembershipsCleared, int InboxEntriesCleared, string Next);
+
 public sealed record SpaceListQuery(int? Page, int? PageSize, string? Kind, string? Country);
 
 /// <summary>Spaces: every signed-in member sees the open ones and the private spaces of their own clusters.</summary>
@@ -31,6 +34,23 @@ public static class SpaceEndpoints
         spaces.MapGet("/", ListSpaces).WithName("ListSpaces");
         spaces.MapGet("/{id:guid}", GetSpace).WithName("GetSpace");
         spaces.MapPost("/", OpenSpace).WithName("OpenSpace").WithIdempotency().RequireAuthorization(Policies.Ministry);
+        spaces.MapPost("/memberships/rebuild", RebuildMemberships).WithName("RebuildClusterMemberships").RequireAuthorization(Policies.NetworkAdmin);
+    }
+
+    /// <summary>
+    /// Forgets every cluster space's members and what the cluster consumers' inbox handled, in one transaction, so that
+    /// replaying Clusters' events (with their original ids) rebuilds them; the spaces and their content stay. Until the
+    /// replay, a cluster space is its ministry's and the admins' only.
+    /// </summary>
+    internal static async Task<Ok<MembershipRebuild>> RebuildMemberships(CommunityDbContext db, Caller caller, ILogger<Space> logger, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var members = await db.ClusterSchools.ExecuteDeleteAsync(ct);
+        var inbox = await db.Set<InboxMessage>().Where(m => ClusterSpaces.Consumers.Contains(m.Consumer)).ExecuteDeleteAsync(ct);
+        await transaction.CommitAsync(ct);
+        logger.LogWarning("{Caller} cleared {Members} cluster memberships and {Inbox} inbox entries for a rebuild", caller, members, inbox);
+        return TypedResults.Ok(new MembershipRebuild(members, inbox,
+            "Replay Clusters' cluster-formed, school-joined-cluster and school-left-cluster events, with their original ids."));
     }
 
     internal static async Task<Results<Ok<Page<SpaceResponse>>, ValidationProblem>> ListSpaces(

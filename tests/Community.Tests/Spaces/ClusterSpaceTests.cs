@@ -49,6 +49,33 @@ public class ClusterSpaceTests(CommunityFixture fixture)
         await Eventually.UntilAsync(() => menteeTeacher.GetAsync($"/api/v1/community/spaces/{cluster}"), r => r.StatusCode == HttpStatusCode.NotFound, TimeSpan.FromSeconds(20));
     }
 
+    /// <summary>Cleared for a rebuild, the memberships come back from a replay of the same events (their original ids); the space's content never left.</summary>
+    [Fact]
+    public async Task A_clusters_space_is_rebuilt_by_replaying_its_events()
+    {
+        var (cluster, mentor, mentee) = (Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7());
+        MenSI.Contracts.IIntegrationEvent[] history =
+        [
+            new ClusterFormed(Guid.CreateVersion7(), DateTimeOffset.UtcNow, cluster, "PT", mentor, "virtual", "school", "voluntary", 1),
+            new SchoolJoinedCluster(Guid.CreateVersion7(), DateTimeOffset.UtcNow, cluster, mentee, "mentee", 2),
+        ];
+        foreach (var e in history) await fixture.PublishAsync(e);
+        using var teacher = await fixture.MemberAsync(mentee);
+        await Eventually.UntilAsync(() => teacher.GetAsync($"/api/v1/community/spaces/{cluster}"), r => r.IsSuccessStatusCode, TimeSpan.FromSeconds(20));
+        var thread = (await teacher.StartThreadAsync(cluster, "Our plan", "Visits in March.")).GetProperty("thread").Id();
+
+        using (var refused = await teacher.PostAsync("/api/v1/community/spaces/memberships/rebuild", null)) Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        var cleared = await fixture.Admin.PostAsync("/api/v1/community/spaces/memberships/rebuild", null).OkAsync();
+        Assert.True(cleared.GetProperty("membershipsCleared").GetInt32() >= 2);
+        using (var gone = await teacher.GetAsync($"/api/v1/community/spaces/{cluster}")) Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+
+        foreach (var e in history) await fixture.PublishAsync(e);
+        await Eventually.UntilAsync(() => teacher.GetAsync($"/api/v1/community/spaces/{cluster}"), r => r.IsSuccessStatusCode, TimeSpan.FromSeconds(20));
+        var space = await teacher.GetAsync($"/api/v1/community/spaces/{cluster}").OkAsync();
+        Assert.Equal(new[] { mentor, mentee }.Order(), space.GetProperty("memberSchoolIds").EnumerateArray().Select(m => m.GetGuid()).Order());
+        await teacher.GetAsync($"/api/v1/community/threads/{thread}").OkAsync();
+    }
+
     [Fact]
     public async Task Open_spaces_are_opened_by_admins_and_country_spaces_by_their_ministry()
     {
