@@ -51,7 +51,8 @@ public sealed class IdentityHost
     {
         var servers = await PlatformServers.GetAsync();
         var database = await servers.CreateDatabaseAsync("identity");
-        var keys = Directory.CreateTempSubdirectory("mensi-identity-keys-").FullName;
+        // Named like the servers' folders (mensi-tests-<pid>-…), so whatever cleans up after a killed test process removes it too.
+        var keys = Directory.CreateTempSubdirectory($"mensi-tests-{Environment.ProcessId}-identity-keys-").FullName;
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(keys, recursive: true);
 
         var configuration = servers.ServiceConfiguration("identity-db", database);
