@@ -1,3 +1,4 @@
+using MenSI.ServiceDefaults;
 using MenSI.Clusters.Clusters;
 using MenSI.ServiceDefaults.Http;
 
@@ -61,8 +62,7 @@ public static class ActivityRules
         if (links.Count > MaxEvidenceLinks) errors["evidenceLinks"] = [$"At most {MaxEvidenceLinks} links."];
         for (var i = 0; i < links.Count; i++)
         {
-            if (links[i] is not { Length: > 0 and <= MaxLinkLength } link
-                || !Uri.TryCreate(link, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
+            if (!WebAddress.IsValid(links[i], MaxLinkLength))
             {
                 errors[$"evidenceLinks[{i}]"] = [$"Must be an absolute http(s) address of at most {MaxLinkLength} characters."];
             }

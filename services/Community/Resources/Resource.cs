@@ -45,7 +45,7 @@ public sealed record ShareResourceRequest(
         var errors = new Dictionary<string, string[]>();
         title = Title?.Trim() ?? "";
         if (title.Length is 0 or > MaxTitleLength) errors["title"] = [$"Required: 1 to {MaxTitleLength} characters."];
-        if (!Uri.TryCreate(Url?.Trim(), UriKind.Absolute, out url!) || url.Scheme is not ("http" or "https") || Url!.Length > MaxUrlLength)
+        if (!WebAddress.TryParse(Url?.Trim(), MaxUrlLength, out url))
             errors["url"] = [$"Required: an absolute http or https address of at most {MaxUrlLength} characters."];
         if (Description?.Length > MaxDescriptionLength) errors["description"] = [$"At most {MaxDescriptionLength} characters."];
         if (Type is null) errors["type"] = [$"Required: one of {WireEnum.Values<ResourceType>()}."];

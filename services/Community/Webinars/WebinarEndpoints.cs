@@ -1,3 +1,4 @@
+using MenSI.ServiceDefaults;
 using MenSI.Community.Live;
 using MenSI.Community.Moderation;
 using MenSI.Community.Profiles;
@@ -38,7 +39,7 @@ public static class WebinarEndpoints
         if (request.DurationMinutes is not (>= WebinarRules.MinMinutes and <= WebinarRules.MaxMinutes))
             errors["durationMinutes"] = [$"Required: {WebinarRules.MinMinutes} to {WebinarRules.MaxMinutes}."];
         if (request.Capacity is not (>= 1 and <= WebinarRules.MaxCapacity)) errors["capacity"] = [$"Required: 1 to {WebinarRules.MaxCapacity} places."];
-        if (request.JoinUrl is not null && (!Uri.TryCreate(request.JoinUrl, UriKind.Absolute, out var join) || join.Scheme != "https" || request.JoinUrl.Length > 2000))
+        if (request.JoinUrl is not null && !WebAddress.IsValid(request.JoinUrl, 2000, httpsOnly: true))
             errors["joinUrl"] = ["An absolute https address of at most 2000 characters."];
         if (errors.Count > 0) return Problems.Validation(errors);
         var space = await db.ReadableSpaces(caller).FirstOrDefaultAsync(s => s.Id == id, ct);

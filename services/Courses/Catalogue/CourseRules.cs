@@ -1,3 +1,4 @@
+using MenSI.ServiceDefaults;
 using MenSI.ServiceDefaults.Http;
 
 namespace MenSI.Courses.Catalogue;
@@ -50,7 +51,7 @@ public static class CourseRules
             return;
         }
 
-        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || value.Length > 2000)
+        if (!WebAddress.IsValid(value, 2000))
             errors[field] = ["Must be an absolute http or https URL (at most 2000 characters)."];
     }
 

@@ -27,7 +27,7 @@ public sealed record DocumentContent(
         if (EvidenceLinks?.Count > DocumentRules.MaxLinks) errors["evidenceLinks"] = [$"At most {DocumentRules.MaxLinks}."];
         for (var i = 0; i < (EvidenceLinks?.Count ?? 0); i++)
         {
-            if (!Uri.TryCreate(EvidenceLinks![i], UriKind.Absolute, out var link) || link.Scheme is not ("http" or "https"))
+            if (!WebAddress.IsValid(EvidenceLinks![i], 2000))
                 errors[$"evidenceLinks[{i}]"] = ["An absolute http or https address."];
         }
 

@@ -75,7 +75,7 @@ public static partial class SchoolProfileRules
         }
 
         if (profile.Website is not null &&
-            (profile.Website.Length > 300 || !Uri.TryCreate(profile.Website, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+            !WebAddress.IsValid(profile.Website, 300))
         {
             errors["website"] = ["Must be an absolute http or https URL of at most 300 characters."];
         }
