@@ -1,4 +1,6 @@
+using System.Text.Json;
 using MenSI.Contracts;
+using MenSI.ServiceDefaults.Messaging;
 using MenSI.Testing.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -61,6 +63,12 @@ public abstract class ServiceFixture<TDb> : IAsyncLifetime where TDb : DbContext
         await using var scope = _host!.Services.CreateAsyncScope();
         return await query(scope.ServiceProvider.GetRequiredService<TDb>());
     }
+
+    /// <summary>The outgoing events of one type (e.g. <c>PostPublished</c>) whose <paramref name="field"/> is <paramref name="id"/>, in outbox order: what will be, or was, published.</summary>
+    public Task<List<JsonElement>> OutboxAsync(string eventType, string field, Guid id) => QueryAsync(async db =>
+        (await db.Set<OutboxMessage>().AsNoTracking().Where(m => m.EventType.EndsWith("." + eventType)).OrderBy(m => m.Sequence).ToListAsync())
+        .Select(m => JsonDocument.Parse(m.Payload).RootElement.Clone())
+        .Where(e => e.GetProperty(field).GetGuid() == id).ToList());
 
     public virtual async Task DisposeAsync()
     {

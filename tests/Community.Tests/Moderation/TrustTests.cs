@@ -1,9 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
-using MenSI.ServiceDefaults.Messaging;
 using MenSI.Testing;
-using Microsoft.EntityFrameworkCore;
 using Xunit;
 
 namespace MenSI.Community.Tests.Moderation;
@@ -26,7 +23,7 @@ public class TrustTests(CommunityFixture fixture)
         Assert.DoesNotContain((await reader.GetAsync($"/api/v1/community/spaces/{space}/threads").OkAsync()).GetProperty("items").EnumerateArray(), t => t.Id() == thread);
         var own = await newcomer.GetAsync($"/api/v1/community/threads/{thread}").OkAsync();
         Assert.True(own.GetProperty("posts").GetProperty("items")[0].GetProperty("awaitingApproval").GetBoolean());
-        Assert.Empty(await EventsAsync(".ThreadStarted", "threadId", thread));
+        Assert.Empty(await fixture.OutboxAsync("ThreadStarted", "threadId", thread));
 
         var queue = await fixture.Admin.GetAsync("/api/v1/community/approvals?pageSize=100").OkAsync();
         var item = queue.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("contentId").GetGuid() == post.Id());
@@ -38,9 +35,9 @@ public class TrustTests(CommunityFixture fixture)
         await fixture.Admin.PostAsync($"/api/v1/community/posts/{post.Id()}/approve", null).OkAsync();
         var published = await reader.GetAsync($"/api/v1/community/threads/{thread}").OkAsync();
         Assert.False(published.GetProperty("posts").GetProperty("items")[0].GetProperty("awaitingApproval").GetBoolean());
-        Assert.Single(await EventsAsync(".ThreadStarted", "threadId", thread));
-        Assert.Single(await EventsAsync(".PostPublished", "postId", post.Id()));
-        Assert.Equal("approved", Assert.Single(await EventsAsync(".ContentModerated", "contentId", post.Id())).GetProperty("action").GetString());
+        Assert.Single(await fixture.OutboxAsync("ThreadStarted", "threadId", thread));
+        Assert.Single(await fixture.OutboxAsync("PostPublished", "postId", post.Id()));
+        Assert.Equal("approved", Assert.Single(await fixture.OutboxAsync("ContentModerated", "contentId", post.Id())).GetProperty("action").GetString());
         Assert.DoesNotContain((await fixture.Admin.GetAsync("/api/v1/community/approvals?pageSize=100").OkAsync()).GetProperty("items").EnumerateArray(),
             i => i.GetProperty("contentId").GetGuid() == post.Id());
 
@@ -67,13 +64,7 @@ public class TrustTests(CommunityFixture fixture)
         var read = await author.GetAsync($"/api/v1/community/threads/{thread}").OkAsync();
         Assert.Equal(1, read.GetProperty("thread").GetProperty("postCount").GetInt32());
         Assert.DoesNotContain(read.GetProperty("posts").GetProperty("items").EnumerateArray(), p => p.Id() == spam.Id());
-        Assert.Empty(await EventsAsync(".PostPublished", "postId", spam.Id()));
-        Assert.Equal("rejected", Assert.Single(await EventsAsync(".ContentModerated", "contentId", spam.Id())).GetProperty("action").GetString());
-    }
-
-    private async Task<List<JsonElement>> EventsAsync(string type, string field, Guid id)
-    {
-        var messages = await fixture.QueryAsync(db => db.Set<OutboxMessage>().AsNoTracking().Where(m => m.EventType.EndsWith(type)).ToListAsync());
-        return [.. messages.Select(m => JsonDocument.Parse(m.Payload).RootElement).Where(e => e.GetProperty(field).GetGuid() == id)];
+        Assert.Empty(await fixture.OutboxAsync("PostPublished", "postId", spam.Id()));
+        Assert.Equal("rejected", Assert.Single(await fixture.OutboxAsync("ContentModerated", "contentId", spam.Id())).GetProperty("action").GetString());
     }
 }

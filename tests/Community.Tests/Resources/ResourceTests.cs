@@ -1,10 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
-using MenSI.ServiceDefaults.Messaging;
 using MenSI.Testing;
 using MenSI.Testing.Security;
-using Microsoft.EntityFrameworkCore;
 using Xunit;
 
 namespace MenSI.Community.Tests.Resources;
@@ -58,8 +55,7 @@ public class ResourceTests(CommunityFixture fixture)
         Assert.Equal([video.Id()], await ListAsync(reader, ""));
         Assert.Equal([video.Id(), handbook.Id()], await ListAsync(officer, ""));
 
-        var shared = await fixture.QueryAsync(db => db.Set<OutboxMessage>().AsNoTracking().Where(m => m.EventType.EndsWith(".ResourceShared")).ToListAsync());
-        var ours = shared.Select(m => JsonDocument.Parse(m.Payload).RootElement).Where(e => e.GetProperty("spaceId").GetGuid() == space).ToList();
+        var ours = await fixture.OutboxAsync("ResourceShared", "spaceId", space);
         Assert.Equal([handbook.Id(), video.Id()], ours.OrderBy(e => e.GetProperty("occurredAt").GetDateTimeOffset()).Select(e => e.GetProperty("resourceId").GetGuid()));
         Assert.All(ours, e => Assert.DoesNotContain(word, e.GetRawText(), StringComparison.OrdinalIgnoreCase));
     }

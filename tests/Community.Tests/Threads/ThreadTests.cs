@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using MenSI.ServiceDefaults.Messaging;
 using MenSI.Testing;
 using MenSI.Testing.Security;
 using Microsoft.EntityFrameworkCore;
@@ -54,8 +53,7 @@ public class ThreadTests(CommunityFixture fixture)
         Assert.Equal(2, first.GetProperty("reactions").EnumerateArray().Single(r => r.GetProperty("kind").GetString() == "thanks").GetProperty("count").GetInt32());
         Assert.Equal(2, read.GetProperty("thread").GetProperty("postCount").GetInt32());
 
-        var events = await fixture.QueryAsync(db => db.Set<OutboxMessage>().AsNoTracking().Where(m => m.EventType.EndsWith(".PostPublished")).ToListAsync());
-        var mine = events.Select(m => JsonDocument.Parse(m.Payload).RootElement).Where(e => e.GetProperty("threadId").GetGuid() == thread.Id()).ToList();
+        var mine = await fixture.OutboxAsync("PostPublished", "threadId", thread.Id());
         Assert.Equal([false, true], mine.Select(e => e.GetProperty("isReply").GetBoolean()).Order());
         Assert.All(mine, e => Assert.DoesNotContain("observed", e.GetRawText(), StringComparison.OrdinalIgnoreCase));
     }
@@ -129,9 +127,8 @@ public class ThreadTests(CommunityFixture fixture)
         var visible = await member.GetAsync($"/api/v1/community/spaces/{country}/threads").OkAsync();
         Assert.Contains(visible.GetProperty("items").EnumerateArray(), t => t.Id() == thread.GetProperty("thread").Id());
 
-        var moderated = await fixture.QueryAsync(db => db.Set<OutboxMessage>().AsNoTracking().Where(m => m.EventType.EndsWith(".ContentModerated")).ToListAsync());
-        Assert.Equal(["hidden", "restored"], moderated.Select(m => JsonDocument.Parse(m.Payload).RootElement)
-            .Where(e => e.GetProperty("contentId").GetGuid() == post).OrderBy(e => e.GetProperty("occurredAt").GetDateTimeOffset()).Select(e => e.GetProperty("action").GetString()));
+        var moderated = await fixture.OutboxAsync("ContentModerated", "contentId", post);
+        Assert.Equal(["hidden", "restored"], moderated.OrderBy(e => e.GetProperty("occurredAt").GetDateTimeOffset()).Select(e => e.GetProperty("action").GetString()));
     }
 
     [Fact]

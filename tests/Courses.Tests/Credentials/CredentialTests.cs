@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using MenSI.Courses.Credentials;
-using MenSI.ServiceDefaults.Messaging;
 using MenSI.Testing;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
@@ -124,8 +123,7 @@ public class CredentialTests(CoursesFixture fixture)
     public async Task Completing_publishes_CourseCompleted_with_the_credential_and_no_personal_data()
     {
         var (credentialId, _, courseId) = await CompleteAsync();
-        var events = await fixture.QueryAsync(db => db.Set<OutboxMessage>().AsNoTracking().Where(m => m.EventType.EndsWith(".CourseCompleted")).ToListAsync());
-        var completed = events.Select(m => JsonDocument.Parse(m.Payload).RootElement).Single(e => e.GetProperty("credentialId").GetGuid() == credentialId);
+        var completed = Assert.Single(await fixture.OutboxAsync("CourseCompleted", "credentialId", credentialId));
         Assert.Equal(courseId, completed.GetProperty("courseId").GetGuid());
         Assert.DoesNotContain("learner", completed.GetRawText(), StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("@", completed.GetRawText(), StringComparison.Ordinal);

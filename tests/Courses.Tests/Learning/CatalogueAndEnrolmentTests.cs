@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using MenSI.Courses.Learning;
 using MenSI.ServiceDefaults.Http;
-using MenSI.ServiceDefaults.Messaging;
 using MenSI.Testing;
 using Microsoft.EntityFrameworkCore;
 using Xunit;
@@ -120,8 +119,7 @@ public class CatalogueAndEnrolmentTests(CoursesFixture fixture)
         using (var again = await stillWaiting.EnrolAsync(course.Id(), runId))
             await ProblemAssert.IsProblemAsync(again, HttpStatusCode.Conflict, ProblemTypes.Rule("already-enrolled"));
 
-        var enrolledEvents = await fixture.QueryAsync(db => db.Set<OutboxMessage>().AsNoTracking().Where(m => m.EventType.EndsWith(".LearnerEnrolled")).ToListAsync());
-        var ofThisRun = enrolledEvents.Select(m => JsonDocument.Parse(m.Payload).RootElement).Where(e => e.GetProperty("runId").GetGuid() == runId).ToList();
+        var ofThisRun = await fixture.OutboxAsync("LearnerEnrolled", "runId", runId);
         Assert.Equal(capacity + 2, ofThisRun.Count);
         Assert.Equal(2, ofThisRun.Count(e => e.GetProperty("fromWaitingList").GetBoolean()));
         Assert.All(ofThisRun, e => Assert.False(e.TryGetProperty("learnerId", out _)));

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MenSI.Policy.Tests.Evidence;
-using MenSI.ServiceDefaults.Messaging;
 using MenSI.Testing;
 using MenSI.Testing.Security;
 using Microsoft.EntityFrameworkCore;
@@ -116,8 +115,7 @@ public class DocumentTests(PolicyFixture fixture)
         await portugal.PostAsJsonAsync($"/api/v1/policy/documents/{id}/comments", new { body = "We fund cover teachers the same way." }).OkAsync();
         Assert.Single((await hungary.GetAsync($"/api/v1/policy/documents/{id}/comments").OkAsync()).EnumerateArray());
 
-        var announced = await fixture.QueryAsync(db => db.Set<OutboxMessage>().AsNoTracking().Where(m => m.EventType.EndsWith(".RecommendationPublished")).ToListAsync());
-        var ours = announced.Select(m => JsonDocument.Parse(m.Payload).RootElement).Where(e => e.GetProperty("documentId").GetGuid() == id).ToList();
+        var ours = await fixture.OutboxAsync("RecommendationPublished", "documentId", id);
         Assert.Equal([1, 2], ours.Select(e => e.GetProperty("version").GetInt32()).Order());
         Assert.All(ours, e => Assert.Equal([snapshot], e.GetProperty("snapshotIds").EnumerateArray().Select(s => s.GetGuid())));
 
@@ -138,8 +136,7 @@ public class DocumentTests(PolicyFixture fixture)
         Assert.Contains("<strong>cost</strong>", session.GetProperty("outcomesHtml").GetString(), StringComparison.Ordinal);
         using var anonymous = await fixture.ClientAsync(null);
         Assert.Contains((await anonymous.GetAsync("/api/v1/policy/sessions?country=PT").OkAsync()).GetProperty("items").EnumerateArray(), s => s.Id() == session.Id());
-        var held = await fixture.QueryAsync(db => db.Set<OutboxMessage>().AsNoTracking().Where(m => m.EventType.EndsWith(".ExchangeSessionHeld")).ToListAsync());
-        Assert.Contains(held, m => JsonDocument.Parse(m.Payload).RootElement.GetProperty("sessionId").GetGuid() == session.Id());
+        Assert.NotEmpty(await fixture.OutboxAsync("ExchangeSessionHeld", "sessionId", session.Id()));
     }
 
     private static List<MenSI.Contracts.IIntegrationEvent> Network() => IndicatorTests.Network("EE");
