@@ -38,6 +38,10 @@ public sealed class CommunityDbContext(DbContextOptions<CommunityDbContext> opti
                                  || (school != null && ClusterSchools.Any(m => m.ClusterId == s.Id && m.SchoolId == school && m.IsMember)));
     }
 
+    /// <summary>Something was published in the space: lists order spaces by it.</summary>
+    public Task TouchSpaceAsync(Guid space, DateTimeOffset now, CancellationToken ct) =>
+        Spaces.Where(s => s.Id == space).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastActivityAt, now), ct);
+
     /// <summary>The spaces whose hidden and held content the caller sees and decides on: all for admins, their country's for ministry officers.</summary>
     public IQueryable<Guid> ModeratedSpaceIds(Caller caller)
     {

@@ -18,7 +18,7 @@ internal static class Sharing
 {
     public static async Task AnnounceAsync(CommunityDbContext db, Space space, Resource resource, DateTimeOffset now, CancellationToken ct)
     {
-        await db.Spaces.Where(s => s.Id == space.Id).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastActivityAt, now), ct);
+        await db.TouchSpaceAsync(space.Id, now, ct);
         db.AddIntegrationEvent(new ResourceShared(Guid.CreateVersion7(now), now, resource.Id, space.Id, space.Country, WireEnum.Name(resource.Type),
             resource.Licence, resource.Language, resource.Country));
     }

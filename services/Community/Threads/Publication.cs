@@ -28,7 +28,7 @@ internal static class Publication
         {
             await db.Threads.Where(t => t.Id == thread.Id)
                 .ExecuteUpdateAsync(t => t.SetProperty(x => x.PostCount, x => x.PostCount + 1).SetProperty(x => x.LastPostAt, now), ct);
-            await db.Spaces.Where(s => s.Id == space.Id).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastActivityAt, now), ct);
+            await db.TouchSpaceAsync(space.Id, now, ct);
         }
 
         db.AddIntegrationEvent(new PostPublished(Guid.CreateVersion7(now), now, post.Id, thread.Id, space.Id, space.Country, !post.IsOpening));

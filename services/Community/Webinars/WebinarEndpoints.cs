@@ -53,9 +53,14 @@ public static class WebinarEndpoints
             TimeZone = request.TimeZone!, DurationMinutes = request.DurationMinutes!.Value, Capacity = request.Capacity!.Value, JoinUrl = request.JoinUrl,
             OrganiserId = organiser, CreatedAt = now,
         };
-        db.Webinars.Add(webinar);
-        await db.Spaces.Where(s => s.Id == id).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastActivityAt, now), ct);
-        await db.SaveChangesAsync(ct);
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            db.Webinars.Add(webinar);
+            await db.TouchSpaceAsync(id, now, ct);
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+
         await live.AnnounceAsync("webinar-scheduled", id, null, webinar.Id, now);
         return TypedResults.Created($"{SpaceEndpoints.Route}/webinars/{webinar.Id}", await ResponseAsync(db, webinar, caller, ct));
     }
