@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using MenSI.Courses.Catalogue;
 using MenSI.Courses.Learning;
+using MenSI.ServiceDefaults.Text;
 using Microsoft.EntityFrameworkCore;
 
 namespace MenSI.Courses.Analytics;
@@ -66,13 +67,10 @@ public sealed class CourseAnalytics(CoursesDbContext db, TimeProvider clock)
             foreach (var m in row.Modules)
             {
                 csv.Append(CultureInfo.InvariantCulture, $"{row.Country ?? "all"},{row.Enrolments},{row.Waiting},{row.Withdrawn},{row.ActiveLearners},{row.Completions},{row.CompletionRate},");
-                csv.Append(CultureInfo.InvariantCulture, $"{m.Position},{m.ModuleId},{Quote(m.Title)},{m.Started},{m.Finished}\n");
+                csv.Append(CultureInfo.InvariantCulture, $"{m.Position},{m.ModuleId},{Csv.Text(m.Title)},{m.Started},{m.Finished}\n");
             }
         }
 
         return csv.ToString();
     }
-
-    // A leading =, +, - or @ would make a spreadsheet run the title as a formula.
-    private static string Quote(string value) => "\"" + (value.Length > 0 && "=+-@".Contains(value[0]) ? "'" + value : value).Replace("\"", "\"\"") + "\"";
 }

@@ -6,6 +6,7 @@ using MenSI.ServiceDefaults;
 using MenSI.ServiceDefaults.Data;
 using MenSI.ServiceDefaults.Http;
 using MenSI.ServiceDefaults.Security;
+using MenSI.ServiceDefaults.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -85,20 +86,18 @@ public static class SnapshotEndpoints
         var snapshot = await db.Snapshots.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct);
         if (snapshot is null) return Problems.NotFound("Snapshot", id);
         if (format != "csv") return TypedResults.Ok(snapshot);
-        return TypedResults.File(Encoding.UTF8.GetBytes(Csv(snapshot)), "text/csv; charset=utf-8", $"snapshot-{snapshot.AsOf:yyyy-MM-dd}-{snapshot.Id:N}.csv");
+        return TypedResults.File(Encoding.UTF8.GetBytes(CsvOf(snapshot)), "text/csv; charset=utf-8", $"snapshot-{snapshot.AsOf:yyyy-MM-dd}-{snapshot.Id:N}.csv");
     }
 
-    internal static string Csv(Snapshot snapshot)
+    internal static string CsvOf(Snapshot snapshot)
     {
         var csv = new StringBuilder("snapshot_id,as_of,country,approach,figure,value,definition\n");
         foreach (var f in snapshot.Figures)
         {
             csv.Append(CultureInfo.InvariantCulture, $"{snapshot.Id},{snapshot.AsOf:yyyy-MM-dd},{f.Country ?? "network"},{f.Approach ?? "all"},{f.Key},")
-                .Append(Indicators.Format(f.Value)).Append(',').Append(Quoted(snapshot.Definitions.GetValueOrDefault(f.Key, ""))).Append('\n');
+                .Append(Indicators.Format(f.Value)).Append(',').Append(Csv.Text(snapshot.Definitions.GetValueOrDefault(f.Key, ""))).Append('\n');
         }
 
         return csv.ToString();
     }
-
-    private static string Quoted(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }
