@@ -8,6 +8,7 @@ builder.AddGatewayServices();
 
 var app = builder.Build();
 app.UseServiceDefaults(beforeAuthorization: gateway => gateway.UseGatewaySecurity());
+app.MapApiDocuments();
 app.MapGateway();
 app.Run();
 

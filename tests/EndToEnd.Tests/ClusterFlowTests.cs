@@ -88,6 +88,12 @@ public class ClusterFlowTests(GraphFixture graph)
         using var anonymous = graph.Client();
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync($"/api/v1/clusters/{cluster}/diary")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/api/v1/clusters/{cluster}")).StatusCode);
+
+        // Every event this caused (and any other test before it) keeps the published AsyncAPI contract.
+        var checkedExchanges = await graph.WireKeepsTheContractAsync();
+        Assert.Superset(new HashSet<string>(["mensi.registry.school-registered", "mensi.registry.school-role-assigned", "mensi.registry.school-status-changed",
+            "mensi.registry.digital-maturity-assessed", "mensi.clusters.cluster-formed", "mensi.clusters.school-joined-cluster", "mensi.clusters.school-left-cluster",
+            "mensi.clusters.cluster-activated", "mensi.clusters.mentoring-activity-logged"]), new HashSet<string>(checkedExchanges));
     }
 
     /// <summary>
@@ -137,6 +143,10 @@ public class ClusterFlowTests(GraphFixture graph)
         // Another school's coordinator does not see the cluster's space.
         using var stranger = graph.Client(await graph.Tokens.TokenForAsync(Persona.Coordinator(Guid.CreateVersion7())));
         Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"/api/v1/community/spaces/{cluster}")).StatusCode);
+
+        var checkedExchanges = await graph.WireKeepsTheContractAsync();
+        Assert.Contains("mensi.community.thread-started", checkedExchanges);
+        Assert.Contains("mensi.community.post-published", checkedExchanges);
     }
 
     /// <summary>Forms a cluster with one mentee; returns it and how long after a plain consumer got the join its space had the mentee.</summary>

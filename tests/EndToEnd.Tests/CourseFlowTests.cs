@@ -42,5 +42,9 @@ public class CourseFlowTests(GraphFixture graph)
         Assert.StartsWith(graph.Gateway.ToString().TrimEnd('/').Replace("127.0.0.1", "localhost", StringComparison.Ordinal), issuer.Replace("127.0.0.1", "localhost", StringComparison.Ordinal), StringComparison.Ordinal);
         using var verified = await anonymous.PostAsJsonAsync("/api/v1/badges/verify", new { credential = document.GetProperty("jwt").GetString() });
         Assert.Equal("valid", (await verified.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("status").GetString());
+
+        // Every event on the wire so far keeps the AsyncAPI contract the gateway serves.
+        Assert.Superset(new HashSet<string>(["mensi.courses.course-run-published", "mensi.courses.learner-enrolled", "mensi.courses.course-completed"]),
+            new HashSet<string>(await graph.WireKeepsTheContractAsync()));
     }
 }

@@ -1,5 +1,9 @@
 using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using MenSI.Contracts;
 using MenSI.Hosting;
+using MenSI.Testing;
 using MenSI.Testing.Security;
 using Xunit;
 
@@ -17,6 +21,8 @@ public sealed class GraphFixture : IAsyncLifetime
     public Uri Gateway { get; private set; } = null!;
     /// <summary>Tokens through the gateway's public endpoints, starting from the seeded development admin.</summary>
     public PersonaTokens Tokens { get; private set; } = null!;
+    /// <summary>Every event any test causes, as a ministry system's plain AMQP consumer bound to every exchange gets it.</summary>
+    public EventListener Wire { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -25,12 +31,26 @@ public sealed class GraphFixture : IAsyncLifetime
             new Dictionary<string, string?> { ["gateway-port"] = port.ToString(CultureInfo.InvariantCulture) });
         Gateway = new Uri($"http://127.0.0.1:{port}");
         Tokens = new PersonaTokens(Gateway, IdentityHost.AdminEmail, IdentityHost.SeedPassword);
+        Wire = await EventListener.StartAsync(App.Get<RabbitMqResource>("rabbitmq").ConnectionString, EventNames.All().Select(EventNames.ExchangeFor).ToArray());
+    }
+
+    /// <summary>
+    /// Checks every event received so far against the AsyncAPI document the gateway serves (payload and headers) and
+    /// returns the exchanges they came from: the contract and the wire cannot drift apart unnoticed.
+    /// </summary>
+    public async Task<IReadOnlySet<string>> WireKeepsTheContractAsync()
+    {
+        using var anonymous = Client();
+        var document = await anonymous.GetFromJsonAsync<JsonObject>("/asyncapi.json");
+        var contracts = await EventContracts.FromAsyncApiAsync(document!);
+        return contracts.CheckAll(Wire.Received);
     }
 
     public HttpClient Client(string? accessToken = null) => PersonaTokens.Authorized(new HttpClient { BaseAddress = Gateway }, accessToken);
 
     public async Task DisposeAsync()
     {
+        if (Wire is not null) await Wire.DisposeAsync();
         if (_testing is not null) await _testing.DisposeAsync();
     }
 }

@@ -1,12 +1,11 @@
 namespace MenSI.Contracts.Clusters;
 
 /// <summary>A cluster was formed around its mentor school. Exchange <c>mensi.clusters.cluster-formed</c>.</summary>
+/// <remarks>The cluster's status is then forming.</remarks>
 /// <param name="ClusterId">The cluster's id (UUID v7).</param>
 /// <param name="Country">The mentor school's country (ISO 3166-1 alpha-2): the cluster's home country.</param>
 /// <param name="MentorSchoolId">The Registry's id of the mentor school.</param>
-/// <param name="Approach">top-down, bottom-up, virtual or hybrid.</param>
 /// <param name="Initiation">ministry or school: who started the cluster.</param>
-/// <param name="Participation">voluntary or compulsory.</param>
 /// <param name="Version">Per-cluster version; consumers ignore an event older than what they hold.</param>
 public sealed record ClusterFormed(
     Guid EventId,
@@ -14,9 +13,9 @@ public sealed record ClusterFormed(
     Guid ClusterId,
     string Country,
     Guid MentorSchoolId,
-    string Approach,
-    string Initiation,
-    string Participation,
+    [property: OneOf("top-down", "bottom-up", "virtual", "hybrid")] string Approach,
+    [property: OneOf("ministry", "school")] string Initiation,
+    [property: OneOf("voluntary", "compulsory")] string Participation,
     int Version) : IIntegrationEvent;
 
 /// <summary>A mentee school joined a cluster. Exchange <c>mensi.clusters.school-joined-cluster</c>.</summary>
@@ -27,10 +26,11 @@ public sealed record SchoolJoinedCluster(
     DateTimeOffset OccurredAt,
     Guid ClusterId,
     Guid SchoolId,
-    string Role,
+    [property: OneOf("mentee")] string Role,
     int Version) : IIntegrationEvent;
 
 /// <summary>A school left a cluster. Exchange <c>mensi.clusters.school-left-cluster</c>.</summary>
+/// <remarks>Removed by whoever manages the cluster, or because the Registry suspended or withdrew the school while the cluster was forming.</remarks>
 /// <param name="Reason">removed (by whoever manages the cluster), school-suspended or school-withdrawn (the Registry's decision).</param>
 /// <param name="Version">The cluster's version after the change.</param>
 public sealed record SchoolLeftCluster(
@@ -38,7 +38,7 @@ public sealed record SchoolLeftCluster(
     DateTimeOffset OccurredAt,
     Guid ClusterId,
     Guid SchoolId,
-    string Reason,
+    [property: OneOf("removed", "school-suspended", "school-withdrawn")] string Reason,
     int Version) : IIntegrationEvent;
 
 /// <summary>
@@ -52,12 +52,14 @@ public sealed record ClusterSchoolFlagged(
     DateTimeOffset OccurredAt,
     Guid ClusterId,
     Guid SchoolId,
-    string Flag,
+    [property: OneOf("school-suspended", "school-withdrawn", "none")] string Flag,
     int Version) : IIntegrationEvent;
 
 /// <summary>A cluster started its work with its mentees. Exchange <c>mensi.clusters.cluster-activated</c>.</summary>
+/// <remarks>It had at least one mentee, each in no other active cluster.</remarks>
 /// <param name="MenteeSchoolIds">The mentees at activation.</param>
 /// <param name="ActivatedOn">The date the cluster became active.</param>
+/// <param name="Version">The cluster's version after the change.</param>
 public sealed record ClusterActivated(
     Guid EventId,
     DateTimeOffset OccurredAt,
@@ -67,13 +69,14 @@ public sealed record ClusterActivated(
     int Version) : IIntegrationEvent;
 
 /// <summary>A cluster ended: completed its work, or dissolved before. Exchange <c>mensi.clusters.cluster-completed</c>.</summary>
-/// <param name="Outcome">completed or dissolved.</param>
+/// <remarks>A dissolved cluster's reason stays in Clusters.</remarks>
 /// <param name="EndedOn">The date the cluster ended.</param>
+/// <param name="Version">The cluster's version after the change.</param>
 public sealed record ClusterCompleted(
     Guid EventId,
     DateTimeOffset OccurredAt,
     Guid ClusterId,
-    string Outcome,
+    [property: OneOf("completed", "dissolved")] string Outcome,
     DateOnly EndedOn,
     int Version) : IIntegrationEvent;
 
@@ -81,20 +84,20 @@ public sealed record ClusterCompleted(
 /// A mentoring activity was logged. Exchange <c>mensi.clusters.mentoring-activity-logged</c>. Figures only: who
 /// took part is counted, not named.
 /// </summary>
+/// <remarks>Outcomes and evidence stay in Clusters.</remarks>
 /// <param name="ActivityId">The activity's id (UUID v7).</param>
-/// <param name="Type">workshop, school-visit, job-shadowing, peer-observation, online-meeting, webinar, co-teaching, study-visit or professional-learning-community.</param>
-/// <param name="Mode">on-site, online or blended.</param>
 /// <param name="HeldOn">The date of the activity.</param>
 /// <param name="ParticipantHours">Staff taking part times the activity's duration in hours.</param>
 /// <param name="StaffHours">The staff hours the activity cost (preparation and delivery).</param>
 /// <param name="CostEuro">Travel, substitution cover, materials and other costs, in euro.</param>
+/// <param name="SchoolIds">The participating schools.</param>
 public sealed record MentoringActivityLogged(
     Guid EventId,
     DateTimeOffset OccurredAt,
     Guid ActivityId,
     Guid ClusterId,
-    string Type,
-    string Mode,
+    [property: OneOf("workshop", "school-visit", "job-shadowing", "peer-observation", "online-meeting", "webinar", "co-teaching", "study-visit", "professional-learning-community")] string Type,
+    [property: OneOf("on-site", "online", "blended")] string Mode,
     DateOnly HeldOn,
     IReadOnlyList<Guid> SchoolIds,
     decimal ParticipantHours,

@@ -1,6 +1,7 @@
 namespace MenSI.Contracts.Courses;
 
 /// <summary>A run (cohort) of a published course opened for enrolment. Exchange <c>mensi.courses.course-run-published</c>.</summary>
+/// <remarks>Learners can enrol from <c>enrolmentOpensOn</c> to <c>enrolmentClosesOn</c>.</remarks>
 /// <param name="CourseId">The course's id (UUID v7).</param>
 /// <param name="RunId">The run's id (UUID v7).</param>
 /// <param name="Language">The run's teaching language (ISO 639-1, such as hu or pt).</param>
@@ -28,6 +29,7 @@ public sealed record CourseRunPublished(
 /// the waiting list is not an enrolment). Exchange <c>mensi.courses.learner-enrolled</c>. Carries no learner id, name or
 /// email: the school the learner teaches at (from their account, when they named one) is what analytics group by.
 /// </summary>
+/// <remarks>Joining the waiting list publishes nothing. Counting these per run gives the run's enrolments, withdrawn learners included.</remarks>
 /// <param name="EnrolmentId">The enrolment's id (UUID v7): <c>CourseCompleted</c> names the same id.</param>
 /// <param name="SchoolId">The Registry's id of the learner's school; null when the learner's account names none.</param>
 /// <param name="FromWaitingList">True when a freed place promoted the learner.</param>
@@ -44,9 +46,11 @@ public sealed record LearnerEnrolled(
 /// A learner met the course's completion rule and was awarded its Open Badges 3.0 credential. Exchange
 /// <c>mensi.courses.course-completed</c>.
 /// </summary>
+/// <remarks>The rule: every required lesson done, every required quiz passed. An enrolment completes at most once.</remarks>
 /// <param name="EnrolmentId">The enrolment that completed (as in <c>LearnerEnrolled</c>).</param>
 /// <param name="CredentialId">The credential's id; its verification answers at <c>/api/v1/badges/credentials/{id}/verification</c>.</param>
 /// <param name="CompletedOn">The day the rule was met.</param>
+/// <param name="SchoolId">As in <c>learner-enrolled</c>.</param>
 public sealed record CourseCompleted(
     Guid EventId,
     DateTimeOffset OccurredAt,

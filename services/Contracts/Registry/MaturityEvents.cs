@@ -1,17 +1,19 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace MenSI.Contracts.Registry;
 
 /// <summary>
 /// Scores 1 to 5 in the eight areas of the EU's SELFIE framework for schools' digital capacity.
 /// </summary>
 public sealed record SelfieScores(
-    int Leadership,
-    int CollaborationAndNetworking,
-    int InfrastructureAndEquipment,
-    int ContinuingProfessionalDevelopment,
-    int PedagogySupportsAndResources,
-    int PedagogyImplementationInTheClassroom,
-    int AssessmentPractices,
-    int StudentDigitalCompetence)
+    [property: Range(1, 5)] int Leadership,
+    [property: Range(1, 5)] int CollaborationAndNetworking,
+    [property: Range(1, 5)] int InfrastructureAndEquipment,
+    [property: Range(1, 5)] int ContinuingProfessionalDevelopment,
+    [property: Range(1, 5)] int PedagogySupportsAndResources,
+    [property: Range(1, 5)] int PedagogyImplementationInTheClassroom,
+    [property: Range(1, 5)] int AssessmentPractices,
+    [property: Range(1, 5)] int StudentDigitalCompetence)
 {
     /// <summary>The areas by their wire (JSON) names, in the order of <see cref="Values"/>.</summary>
     public static readonly IReadOnlyList<string> Areas =
@@ -38,6 +40,7 @@ public sealed record SelfieScores(
 /// A school submitted a digital-maturity self-assessment. Exchange <c>mensi.registry.digital-maturity-assessed</c>.
 /// The scores are about the school, not a person, so they travel in the event.
 /// </summary>
+/// <remarks>Who submitted it is not in the event.</remarks>
 /// <param name="AssessmentId">The assessment's id (UUID v7).</param>
 /// <param name="AssessedOn">The date the school assessed itself (ISO date); a school's latest assessment is the one with the latest date.</param>
 /// <param name="Scores">The eight SELFIE areas, each 1 to 5.</param>
