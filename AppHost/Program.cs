@@ -24,6 +24,9 @@ var identity = builder.AddProject("identity", "services/Identity")
     .WithEnvironment("Authentication__Issuer", issuer)
     // Development keys, generated on first start and kept with the rest of the state (never in the repository).
     .WithEnvironment("Identity__Keys__Folder", Path.Combine(builder.StateDirectory, "identity-keys"))
+    // The gateway's API reference page (/docs) signs people in as this public client, with PKCE.
+    .WithEnvironment("Identity__FrontEnds__mensi-docs__DisplayName", "MenSI API reference")
+    .WithEnvironment("Identity__FrontEnds__mensi-docs__RedirectUris__0", issuer + "docs")
     .WaitFor(identityDb).WaitFor(redis);
 
 var registry = builder.AddProject("registry", "services/Registry")

@@ -1,20 +1,179 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using MenSI.ServiceDefaults.Http;
 using MenSI.ServiceDefaults.Messaging.Catalogue;
+using Scalar.AspNetCore;
 
 namespace MenSI.Gateway;
 
-/// <summary>What developers build against, served where they already call: the event contracts (AsyncAPI 3.0).</summary>
+/// <summary>
+/// What developers build against, served where they already call: each service's OpenAPI document
+/// (<c>/openapi/&lt;service&gt;.json</c>) and all of them merged (<c>/openapi/mensi.json</c>), addressed to the
+/// gateway, with a reference page at <c>/docs</c> that signs in through Identity (authorization code + PKCE, client
+/// <c>mensi-docs</c>); and the event contracts (<c>/asyncapi.json</c>, AsyncAPI 3.0).
+/// </summary>
 public static class ApiDocuments
 {
-    private static readonly Lazy<string> AsyncApi = new(() => AsyncApiDocument.Build().ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    public const string Merged = "mensi";
+    public const string DocsClientId = "mensi-docs";
+    private static readonly TimeSpan Freshness = TimeSpan.FromSeconds(30);
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private static readonly Lazy<string> AsyncApi = new(() => AsyncApiDocument.Build().ToJsonString(Indented));
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private static readonly ConcurrentDictionary<string, (DateTime At, Task<JsonObject?> Document)> Recent = new();
 
     public static WebApplication MapApiDocuments(this WebApplication app)
     {
+        var services = app.Configuration.GetSection("Gateway:Routes").Get<Dictionary<string, GatewayRoute>>()!
+            .Values.Select(r => r.Service).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+
         app.MapGet("/asyncapi.json", (HttpContext context) =>
         {
             context.Response.Headers.CacheControl = "public, max-age=300";
             return Results.Text(AsyncApi.Value, "application/json");
         }).AllowAnonymous();
+
+        // Also under /docs/: the reference page names its documents relative to its own address.
+        app.MapMethods("/openapi/{document}.json", ["GET"], ServeAsync).AllowAnonymous();
+        app.MapMethods("/docs/openapi/{document}.json", ["GET"], ServeAsync).AllowAnonymous();
+
+        async Task<IResult> ServeAsync(string document, HttpContext context)
+        {
+            var publicBase = PublicBase(app.Configuration, context);
+            if (document == Merged) return Results.Json(await MergedAsync(app.Configuration, services, publicBase), Indented);
+            if (!services.Contains(document)) return Problems.Problem(StatusCodes.Status404NotFound, ProblemTypes.NotFound, "No such document.", $"Documents: {Merged}, {string.Join(", ", services)}.");
+            if (await ServiceDocumentAsync(app.Configuration, document, publicBase) is { } one) return Results.Json(one, Indented);
+            context.Response.Headers.RetryAfter = "5";
+            return Problems.Problem(StatusCodes.Status503ServiceUnavailable, ProblemTypes.Unavailable, "Service unavailable.", $"{document} does not answer; retry shortly.");
+        }
+
+        app.MapScalarApiReference("/docs", options =>
+        {
+            options.WithTitle("MenSI Platform API").WithOpenApiRoutePattern("/openapi/{documentName}.json");
+            options.AddDocument(Merged, "All services", isDefault: true);
+            foreach (var service in services) options.AddDocument(service, char.ToUpperInvariant(service[0]) + service[1..]);
+            options.DefaultFonts = false; // fonts from a CDN: the page must work with the gateway alone
+            options.AddPreferredSecuritySchemes(ApiDescription.SecurityScheme)
+                .AddAuthorizationCodeFlow(ApiDescription.SecurityScheme, flow => flow
+                    .WithClientId(DocsClientId)
+                    .WithPkce(Pkce.Sha256)
+                    .WithSelectedScopes(["openid", "profile", "mensi-api"])
+                    .WithRedirectUri(app.Configuration["Authentication:Issuer"]?.TrimEnd('/') + "/docs"));
+        }).AllowAnonymous().AddEndpointFilter(async (context, next) =>
+        {
+            // The page runs Scalar's script and calls the gateway itself; nothing else.
+            context.HttpContext.Response.Headers.ContentSecurityPolicy =
+                "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'";
+            return await next(context);
+        });
         return app;
     }
+
+    /// <summary>The address clients use: the issuer the AppHost gives (the gateway's public address), else this request's.</summary>
+    private static string PublicBase(IConfiguration configuration, HttpContext context) =>
+        configuration["Authentication:Issuer"]?.TrimEnd('/') ?? $"{context.Request.Scheme}://{context.Request.Host}";
+
+    /// <summary>A service's own document, addressed to the gateway (servers and the OAuth2 endpoints); null when it does not answer.</summary>
+    private static async Task<JsonObject?> ServiceDocumentAsync(IConfiguration configuration, string service, string publicBase)
+    {
+        var now = DateTime.UtcNow;
+        var entry = Recent.AddOrUpdate(service, _ => (now, FetchAsync(configuration, service)),
+            (_, recent) => now - recent.At < Freshness && recent.Document is { IsCompletedSuccessfully: true, Result: not null } ? recent : (now, FetchAsync(configuration, service)));
+        if (await entry.Document is not { } document) return null;
+
+        var copy = document.DeepClone().AsObject();
+        copy["servers"] = new JsonArray(new JsonObject { ["url"] = publicBase, ["description"] = "The MenSI gateway" });
+        if (copy["components"]?["securitySchemes"]?["oauth2"]?["flows"] is JsonObject flows)
+        {
+            foreach (var (_, flow) in flows)
+            {
+                foreach (var url in new[] { "authorizationUrl", "tokenUrl", "refreshUrl" })
+                {
+                    if (flow?[url] is JsonValue relative) flow[url] = publicBase + relative.GetValue<string>();
+                }
+            }
+        }
+
+        return copy;
+    }
+
+    private static async Task<JsonObject?> FetchAsync(IConfiguration configuration, string service)
+    {
+        try
+        {
+            var address = configuration[$"services:{service}:http:0"]!.TrimEnd('/');
+            return await Http.GetFromJsonAsync<JsonObject>($"{address}/openapi/v1.json");
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// All services in one document. Paths never clash (each service owns its prefixes); a schema name two services use
+    /// for different shapes is prefixed with its service's name. A service that does not answer is named in
+    /// <c>x-missing-services</c> and the rest is served.
+    /// </summary>
+    private static async Task<JsonObject> MergedAsync(IConfiguration configuration, IReadOnlyList<string> services, string publicBase)
+    {
+        var documents = await Task.WhenAll(services.Select(async s => (Service: s, Document: await ServiceDocumentAsync(configuration, s, publicBase))));
+        var paths = new JsonObject();
+        var schemas = new JsonObject();
+        var tags = new JsonArray();
+        JsonNode? securitySchemes = null;
+        var missing = new JsonArray();
+        var owners = documents.Where(d => d.Document is not null)
+            .SelectMany(d => (d.Document!["components"]?["schemas"]?.AsObject() ?? []).Select(s => (s.Key, Shape: s.Value!.ToJsonString(), d.Service)))
+            .GroupBy(s => s.Key).ToDictionary(g => g.Key, g => g.Select(s => s.Shape).Distinct().Count() > 1);
+
+        foreach (var (service, document) in documents)
+        {
+            if (document is null) { missing.Add(service); continue; }
+            var text = document.ToJsonString();
+            foreach (var (name, clashes) in owners.Where(o => o.Value))
+            {
+                text = text.Replace($"\"#/components/schemas/{name}\"", $"\"#/components/schemas/{Prefixed(service, name)}\"", StringComparison.Ordinal);
+            }
+
+            var renamed = JsonNode.Parse(text)!.AsObject();
+            foreach (var (path, item) in renamed["paths"]!.AsObject())
+            {
+                foreach (var (_, operation) in item!.AsObject())
+                {
+                    if (operation is JsonObject op && op["tags"] is null) op["tags"] = new JsonArray(service);
+                }
+
+                paths[path] = item.DeepClone();
+            }
+
+            foreach (var (name, schema) in renamed["components"]?["schemas"]?.AsObject() ?? [])
+            {
+                schemas[owners[name] ? Prefixed(service, name) : name] = schema!.DeepClone();
+            }
+
+            foreach (var tag in renamed["tags"]?.AsArray() ?? []) tags.Add(tag!.DeepClone());
+            securitySchemes ??= renamed["components"]?["securitySchemes"]?.DeepClone();
+        }
+
+        var merged = new JsonObject
+        {
+            ["openapi"] = documents.FirstOrDefault(d => d.Document is not null).Document?["openapi"]?.DeepClone() ?? "3.1.1",
+            ["info"] = new JsonObject
+            {
+                ["title"] = "MenSI Platform API",
+                ["version"] = "v1",
+                ["description"] = "Every service behind the gateway, in one document. Errors are RFC 9457 problems whose `type` is a stable URN. The events are described in /asyncapi.json.",
+            },
+            ["servers"] = new JsonArray(new JsonObject { ["url"] = publicBase, ["description"] = "The MenSI gateway" }),
+            ["paths"] = paths,
+            ["components"] = new JsonObject { ["schemas"] = schemas, ["securitySchemes"] = securitySchemes },
+            ["tags"] = tags,
+        };
+        if (missing.Count > 0) merged["x-missing-services"] = missing;
+        return merged;
+    }
+
+    private static string Prefixed(string service, string name) => char.ToUpperInvariant(service[0]) + service[1..] + name;
 }

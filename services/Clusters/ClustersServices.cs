@@ -1,3 +1,4 @@
+using MenSI.ServiceDefaults.Http;
 using MenSI.Clusters.Activities;
 using MenSI.Clusters.Clusters;
 using MenSI.Clusters.Diary;
@@ -25,7 +26,7 @@ public static class ClustersServices
             bus.AddConsumer<DigitalMaturityAssessedConsumer>((_, c) => InboxBatch.Configure(c));
         });
         builder.AddJwtAuthentication();
-        builder.Services.AddOpenApi();
+        builder.AddApiDescription();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddOptions<ClusterOptions>().BindConfiguration("Clusters").Validate(o => o.MaxMentees >= 1, "Clusters:MaxMentees must be 1 or more.");
@@ -37,7 +38,7 @@ public static class ClustersServices
 
     public static WebApplication MapClustersEndpoints(this WebApplication app)
     {
-        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapApiDescription();
         app.MapClusterEndpoints();
         app.MapActivityEndpoints();
         app.MapPlanEndpoints();

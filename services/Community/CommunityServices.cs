@@ -1,3 +1,4 @@
+using MenSI.ServiceDefaults.Http;
 using MenSI.Community.Live;
 using MenSI.Community.Moderation;
 using MenSI.Community.PersonalData;
@@ -27,7 +28,7 @@ public static class CommunityServices
             bus.AddConsumer<SchoolLeftClusterConsumer>((_, c) => InboxBatch.Configure(c));
         });
         builder.AddJwtAuthentication();
-        builder.Services.AddOpenApi();
+        builder.AddApiDescription();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<PostingOptions>().BindConfiguration("Community:Posting").Validate(o => o.PerMinute >= 1, "Community:Posting:PerMinute must be 1 or more.");
         builder.Services.AddSingleton<PostingLimit>();
@@ -41,7 +42,7 @@ public static class CommunityServices
 
     public static WebApplication MapCommunityEndpoints(this WebApplication app)
     {
-        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapApiDescription();
         app.MapSpaceEndpoints();
         app.MapThreadEndpoints();
         app.MapModerationEndpoints();

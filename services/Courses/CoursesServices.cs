@@ -1,3 +1,4 @@
+using MenSI.ServiceDefaults.Http;
 using MenSI.Courses.Analytics;
 using MenSI.Courses.Catalogue;
 using MenSI.Courses.Credentials;
@@ -24,7 +25,7 @@ public static class CoursesServices
             bus.AddConsumer<SchoolProfileUpdatedConsumer>((_, c) => InboxBatch.Configure(c));
         });
         builder.AddJwtAuthentication();
-        builder.Services.AddOpenApi();
+        builder.AddApiDescription();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHttpContextAccessor();
         // Credentials name the address verifiers reach: the gateway's, which is also the token issuer's by default.
@@ -48,7 +49,7 @@ public static class CoursesServices
 
     public static WebApplication MapCoursesEndpoints(this WebApplication app)
     {
-        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapApiDescription();
         app.MapCourseEndpoints();
         app.MapRunEndpoints();
         app.MapLearningEndpoints();

@@ -1,3 +1,4 @@
+using MenSI.ServiceDefaults.Http;
 using MenSI.Identity.Clients;
 using MenSI.Identity.Keys;
 using MenSI.Identity.Protocol;
@@ -24,7 +25,7 @@ public static class IdentityServices
         var configuration = builder.Configuration;
         builder.AddServiceDatabase<IdentityDbContext>("identity-db");
         builder.AddRedis("redis"); // Idempotency-Key replays
-        builder.Services.AddOpenApi();
+        builder.AddApiDescription();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IPasswordHasher<Users.User>, PasswordHasher<Users.User>>();
         builder.Services.Configure<LockoutSettings>(configuration.GetSection("Identity:Lockout"));
@@ -87,7 +88,7 @@ public static class IdentityServices
     public static WebApplication MapIdentityEndpoints(this WebApplication app)
     {
         app.UseAntiforgery();
-        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapApiDescription();
         app.MapProtocolEndpoints();
         app.MapSignInPage();
         app.MapUserEndpoints();

@@ -1,3 +1,4 @@
+using MenSI.ServiceDefaults.Http;
 using MenSI.Policy.Documents;
 using MenSI.Policy.Evidence;
 using MenSI.Policy.Sessions;
@@ -16,14 +17,14 @@ public static class PolicyServices
         builder.AddRedis("redis");
         builder.AddMessaging<PolicyDbContext>(bus => bus.AddEvidenceConsumers());
         builder.AddJwtAuthentication();
-        builder.Services.AddOpenApi();
+        builder.AddApiDescription();
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }
 
     public static WebApplication MapPolicyEndpoints(this WebApplication app)
     {
-        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapApiDescription();
         app.MapIndicatorEndpoints();
         app.MapSnapshotEndpoints();
         app.MapDocumentEndpoints();

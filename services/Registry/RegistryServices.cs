@@ -1,3 +1,4 @@
+using MenSI.ServiceDefaults.Http;
 using MenSI.Registry.Applications;
 using MenSI.Registry.Contacts;
 using MenSI.Registry.Imports;
@@ -18,14 +19,14 @@ public static class RegistryServices
         builder.AddRedis("redis");
         builder.AddMessaging<RegistryDbContext>();
         builder.AddJwtAuthentication();
-        builder.Services.AddOpenApi();
+        builder.AddApiDescription();
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }
 
     public static WebApplication MapRegistryEndpoints(this WebApplication app)
     {
-        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapApiDescription();
         app.MapSchoolEndpoints();
         app.MapMembershipEndpoints();
         app.MapMaturityEndpoints();

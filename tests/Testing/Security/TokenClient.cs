@@ -41,16 +41,16 @@ public sealed class TokenClient : IDisposable
             ["grant_type"] = "refresh_token", ["client_id"] = FrontEndClientId, ["refresh_token"] = refreshToken,
         });
 
-    /// <summary>Signs in through the sign-in page; throws <see cref="SignInRefusedException"/> when the page refuses.</summary>
-    public async Task<TokenResponse> SignInAsync(string email, string password)
+    /// <summary>Signs in through the sign-in page (as the web front-end, unless another registered front-end is named); throws <see cref="SignInRefusedException"/> when the page refuses.</summary>
+    public async Task<TokenResponse> SignInAsync(string email, string password, string clientId = FrontEndClientId, string redirectUri = FrontEndRedirect)
     {
         var verifier = WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
         var challenge = WebEncoders.Base64UrlEncode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
         var state = Guid.NewGuid().ToString("N");
         var authorize = QueryHelpers.AddQueryString("/connect/authorize", new Dictionary<string, string?>
         {
-            ["client_id"] = FrontEndClientId, ["response_type"] = "code", ["scope"] = "openid profile offline_access mensi-api",
-            ["redirect_uri"] = FrontEndRedirect, ["code_challenge"] = challenge, ["code_challenge_method"] = "S256", ["state"] = state,
+            ["client_id"] = clientId, ["response_type"] = "code", ["scope"] = "openid profile offline_access mensi-api",
+            ["redirect_uri"] = redirectUri, ["code_challenge"] = challenge, ["code_challenge_method"] = "S256", ["state"] = state,
         });
 
         // Not signed in: authorize sends us to the sign-in page, which carries the way back.
@@ -68,14 +68,14 @@ public sealed class TokenClient : IDisposable
 
         var back = await FollowAsync(posted.Headers.Location!);
         var callback = back.Headers.Location ?? throw new InvalidOperationException($"Authorize answered {(int)back.StatusCode} without a redirect.");
-        Assert(callback.ToString().StartsWith(FrontEndRedirect, StringComparison.Ordinal), $"Redirected to {callback}, not to the front-end.");
+        Assert(callback.ToString().StartsWith(redirectUri, StringComparison.Ordinal), $"Redirected to {callback}, not to the front-end.");
         var query = QueryHelpers.ParseQuery(callback.Query);
         Assert(query["state"] == state, "The state came back changed.");
 
         return await RequestTokenAsync(new Dictionary<string, string>
         {
-            ["grant_type"] = "authorization_code", ["client_id"] = FrontEndClientId, ["code"] = query["code"].ToString(),
-            ["redirect_uri"] = FrontEndRedirect, ["code_verifier"] = verifier,
+            ["grant_type"] = "authorization_code", ["client_id"] = clientId, ["code"] = query["code"].ToString(),
+            ["redirect_uri"] = redirectUri, ["code_verifier"] = verifier,
         });
     }
 

@@ -1,0 +1,113 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using MenSI.Hosting;
+using MenSI.Testing.Security;
+using Xunit;
+
+namespace MenSI.EndToEnd.Tests;
+
+/// <summary>
+/// The gateway as a front-end developer meets it first: the API reference at /docs, the documents behind it, and the
+/// sign-in the page is configured for, ending in a working call with the token it gives.
+/// </summary>
+[Collection(SharedGraph.Name)]
+public partial class ApiDocumentTests(GraphFixture graph)
+{
+    private static readonly string[] Methods = ["get", "post", "put", "patch", "delete"];
+
+    [Fact]
+    public async Task The_merged_document_holds_every_service_operation_addressed_to_the_gateway()
+    {
+        using var anonymous = graph.Client();
+        var merged = (await anonymous.GetFromJsonAsync<JsonObject>("/openapi/mensi.json"))!;
+        Assert.Null(merged["x-missing-services"]);
+        var publicBase = $"http://localhost:{graph.Gateway.Port}";
+        Assert.Equal(publicBase, merged["servers"]![0]!["url"]!.GetValue<string>());
+        Assert.Equal(publicBase + "/connect/authorize", merged["components"]!["securitySchemes"]!["oauth2"]!["flows"]!["authorizationCode"]!["authorizationUrl"]!.GetValue<string>());
+
+        var services = graph.App.Resources.OfType<ProjectResource>().Where(p => p.Name != "gateway").Select(p => p.Name).ToList();
+        foreach (var service in services)
+        {
+            var own = (await anonymous.GetFromJsonAsync<JsonObject>($"/openapi/{service}.json"))!;
+            var operations = Operations(own).ToList();
+            Assert.NotEmpty(operations);
+            foreach (var (path, method, _) in operations)
+            {
+                Assert.True(merged["paths"]?[path]?[method] is not null, $"{method.ToUpperInvariant()} {path} of {service} is missing from the merged document");
+            }
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync("/openapi/nothing.json")).StatusCode);
+    }
+
+    /// <summary>The completeness rule for every operation, so a new endpoint cannot skip it.</summary>
+    [Fact]
+    public async Task Every_operation_is_named_summarised_secured_and_lists_its_problems()
+    {
+        using var anonymous = graph.Client();
+        var merged = (await anonymous.GetFromJsonAsync<JsonObject>("/openapi/mensi.json"))!;
+        var gaps = new List<string>();
+        foreach (var (path, method, operation) in Operations(merged))
+        {
+            var name = $"{method.ToUpperInvariant()} {path}";
+            var responses = operation["responses"]?.AsObject() ?? [];
+            if (operation["operationId"] is null) gaps.Add($"{name}: no operationId (WithName)");
+            if (string.IsNullOrWhiteSpace(operation["summary"]?.GetValue<string>())) gaps.Add($"{name}: no summary");
+            if (!responses.Any(r => r.Key.StartsWith('2') || r.Key.StartsWith('3'))) gaps.Add($"{name}: no success response");
+            foreach (var status in new[] { "429", "503" }.Concat(path.Contains('{') ? ["404"] : []).Concat(operation["parameters"] is not null || operation["requestBody"] is not null ? ["400"] : []))
+            {
+                var problem = responses[status];
+                if (problem?["content"]?["application/problem+json"] is null) gaps.Add($"{name}: no {status} problem response");
+                else if (!problem["description"]!.GetValue<string>().Contains("urn:mensi:problem:", StringComparison.Ordinal)) gaps.Add($"{name}: {status} names no problem type");
+            }
+
+            var secured = operation["security"] is JsonArray { Count: > 0 } security && security[0]!["oauth2"] is not null;
+            if (secured != responses.ContainsKey("401")) gaps.Add($"{name}: security and the 401 response disagree");
+            foreach (var parameter in operation["parameters"]?.AsArray() ?? [])
+            {
+                if (parameter!["schema"] is null) gaps.Add($"{name}: parameter {parameter["name"]} has no schema");
+            }
+        }
+
+        Assert.True(gaps.Count == 0, string.Join(Environment.NewLine, gaps.Take(40)));
+        // The services' kebab-case enums are listed (ClusterFormed's approach, for one).
+        Assert.Contains("\"bottom-up\"", merged.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>What a developer does on /docs: sign in with the page's client (PKCE) and call a protected endpoint.</summary>
+    [Fact]
+    public async Task The_reference_page_signs_in_with_PKCE_and_its_token_makes_a_working_call()
+    {
+        using var anonymous = graph.Client();
+        using var page = await anonymous.GetAsync("/docs");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("'self'", string.Join(" ", page.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+        // What the browser loads, resolved against the page's address as the browser resolves it: the script and the document.
+        var pageUri = page.RequestMessage!.RequestUri!;
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(new Uri(pageUri, "scalar.js"))).StatusCode);
+        var documentUri = new Uri(pageUri, ConfiguredValue(html, "url"));
+        Assert.NotNull((await anonymous.GetFromJsonAsync<JsonObject>(documentUri))?["paths"]);
+        var clientId = ConfiguredValue(html, "x-scalar-client-id");
+        var redirectUri = ConfiguredValue(html, "x-scalar-redirect-uri");
+        Assert.Equal("mensi-docs", clientId);
+        Assert.Contains("sha-256", html.ToLowerInvariant(), StringComparison.Ordinal);
+
+        using var tokens = new TokenClient(graph.Gateway);
+        var signedIn = await tokens.SignInAsync(IdentityHost.AdminEmail, IdentityHost.SeedPassword, clientId, redirectUri);
+        using var developer = graph.Client(signedIn.AccessToken);
+        Assert.Equal(HttpStatusCode.OK, (await developer.GetAsync("/api/v1/clusters")).StatusCode);
+    }
+
+    private static string ConfiguredValue(string html, string key) =>
+        Regex.Match(html, $"\"{key}\"\\s*:\\s*\"([^\"]+)\"") is { Success: true } m ? Regex.Unescape(m.Groups[1].Value)
+            : throw new Xunit.Sdk.XunitException($"the page's configuration has no {key}");
+
+    private static IEnumerable<(string Path, string Method, JsonObject Operation)> Operations(JsonObject document) =>
+        document["paths"]!.AsObject().SelectMany(p => p.Value!.AsObject()
+            .Where(o => Methods.Contains(o.Key))
+            .Select(o => (p.Key, o.Key, o.Value!.AsObject())));
+}
