@@ -10,6 +10,8 @@ public sealed class FrontEndSettings
 {
     public string DisplayName { get; set; } = "";
     public List<Uri> RedirectUris { get; set; } = [];
+    /// <summary>Where sign-out may send the browser back to (end session's <c>post_logout_redirect_uri</c>).</summary>
+    public List<Uri> PostLogoutRedirectUris { get; set; } = [];
 }
 
 /// <summary>Development defaults (appsettings.Development.json): one user per role and one machine client.</summary>
@@ -52,7 +54,7 @@ internal sealed partial class IdentitySeeder(IServiceScopeFactory scopes, IConfi
         var frontEnds = configuration.GetSection("Identity:FrontEnds").Get<Dictionary<string, FrontEndSettings>>() ?? [];
         foreach (var (clientId, settings) in frontEnds)
         {
-            var descriptor = ClientDescriptors.FrontEnd(clientId, settings.DisplayName, settings.RedirectUris);
+            var descriptor = ClientDescriptors.FrontEnd(clientId, settings.DisplayName, settings.RedirectUris, settings.PostLogoutRedirectUris);
             if (await applications.FindByClientIdAsync(clientId, cancellationToken) is { } existing)
                 await applications.UpdateAsync(existing, descriptor, cancellationToken);
             else

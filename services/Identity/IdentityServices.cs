@@ -1,10 +1,11 @@
-using MenSI.ServiceDefaults.Http;
 using MenSI.Identity.Clients;
 using MenSI.Identity.Keys;
+using MenSI.Identity.Me;
 using MenSI.Identity.Protocol;
 using MenSI.Identity.SignIn;
 using MenSI.Identity.Users;
 using MenSI.ServiceDefaults.Data;
+using MenSI.ServiceDefaults.Http;
 using MenSI.ServiceDefaults.Security;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -59,7 +60,10 @@ public static class IdentityServices
             {
                 o.SetIssuer(issuer);
                 o.SetAuthorizationEndpointUris(ProtocolEndpoints.Authorize.TrimStart('/'))
-                    .SetTokenEndpointUris(ProtocolEndpoints.Token.TrimStart('/'));
+                    .SetTokenEndpointUris(ProtocolEndpoints.Token.TrimStart('/'))
+                    .SetUserInfoEndpointUris(ProtocolEndpoints.UserInfo.TrimStart('/'))
+                    .SetEndSessionEndpointUris(ProtocolEndpoints.EndSession.TrimStart('/'))
+                    .SetRevocationEndpointUris(ProtocolEndpoints.Revocation.TrimStart('/'));
                 // PKCE with S256 only: "plain" sends the verifier's equal down the front channel, where it can be read.
                 o.Configure(options => options.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
                 o.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange()
@@ -70,7 +74,8 @@ public static class IdentityServices
                 o.SetRefreshTokenLifetime(configuration.GetValue("Identity:RefreshTokenLifetime", TimeSpan.FromDays(14)));
                 o.AddSigningKey(signingKey).AddEncryptionKey(encryptionKey);
                 o.DisableAccessTokenEncryption();
-                var aspNetCore = o.UseAspNetCore().EnableAuthorizationEndpointPassthrough().EnableTokenEndpointPassthrough();
+                var aspNetCore = o.UseAspNetCore().EnableAuthorizationEndpointPassthrough().EnableTokenEndpointPassthrough()
+                    .EnableUserInfoEndpointPassthrough().EnableEndSessionEndpointPassthrough();
                 // The AppHost runs everything over plain HTTP on 127.0.0.1; anywhere else, OpenIddict insists on HTTPS.
                 if (builder.Environment.IsDevelopment()) aspNetCore.DisableTransportSecurityRequirement();
             })
@@ -93,6 +98,7 @@ public static class IdentityServices
         app.MapSignInPage();
         app.MapUserEndpoints();
         app.MapClientEndpoints();
+        app.MapMeEndpoints();
         return app;
     }
 }

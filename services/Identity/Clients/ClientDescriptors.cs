@@ -29,8 +29,11 @@ public static class ClientDescriptors
         return descriptor;
     }
 
-    /// <summary>A browser front-end: a public client, authorization code with PKCE (required), refresh tokens.</summary>
-    public static OpenIddictApplicationDescriptor FrontEnd(string clientId, string displayName, IEnumerable<Uri> redirectUris)
+    /// <summary>
+    /// A browser front-end: a public client, authorization code with PKCE (required), refresh tokens it can revoke, and
+    /// sign-out (end session) back to one of its own addresses.
+    /// </summary>
+    public static OpenIddictApplicationDescriptor FrontEnd(string clientId, string displayName, IEnumerable<Uri> redirectUris, IEnumerable<Uri> postLogoutRedirectUris)
     {
         var descriptor = new OpenIddictApplicationDescriptor
         {
@@ -40,13 +43,14 @@ public static class ClientDescriptors
             ApplicationType = ApplicationTypes.Web,
             Permissions =
             {
-                Permissions.Endpoints.Authorization, Permissions.Endpoints.Token,
+                Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.Endpoints.EndSession, Permissions.Endpoints.Revocation,
                 Permissions.GrantTypes.AuthorizationCode, Permissions.GrantTypes.RefreshToken, Permissions.ResponseTypes.Code,
                 Permissions.Scopes.Profile, Permissions.Scopes.Email, Permissions.Prefixes.Scope + ApiScope,
             },
             Requirements = { Requirements.Features.ProofKeyForCodeExchange },
         };
         foreach (var uri in redirectUris) descriptor.RedirectUris.Add(uri);
+        foreach (var uri in postLogoutRedirectUris) descriptor.PostLogoutRedirectUris.Add(uri);
         return descriptor;
     }
 

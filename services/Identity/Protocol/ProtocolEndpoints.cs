@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using MenSI.Identity.Clients;
 using MenSI.Identity.SignIn;
+using MenSI.ServiceDefaults.Security;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
@@ -18,11 +19,57 @@ public static class ProtocolEndpoints
 {
     public const string Authorize = "/connect/authorize";
     public const string Token = "/connect/token";
+    public const string UserInfo = "/connect/userinfo";
+    public const string EndSession = "/connect/endsession";
+    /// <summary>OpenIddict answers revocation itself: a revoked refresh token can no longer be redeemed.</summary>
+    public const string Revocation = "/connect/revoke";
 
     public static void MapProtocolEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapMethods(Authorize, [HttpMethods.Get, HttpMethods.Post], AuthorizeAsync).AllowAnonymous().ExcludeFromDescription();
         app.MapPost(Token, IssueTokenAsync).AllowAnonymous().ExcludeFromDescription().DisableAntiforgery();
+        app.MapMethods(UserInfo, [HttpMethods.Get, HttpMethods.Post], UserInfoAsync).AllowAnonymous().ExcludeFromDescription().DisableAntiforgery();
+        app.MapMethods(EndSession, [HttpMethods.Get, HttpMethods.Post], (Delegate)EndSessionAsync).AllowAnonymous().ExcludeFromDescription().DisableAntiforgery();
+    }
+
+    /// <summary>
+    /// OpenID Connect userinfo: the access token's subject, described from Identity's current record and within the
+    /// token's scopes (the name with <c>profile</c>, the email with <c>email</c>).
+    /// </summary>
+    private static async Task<IResult> UserInfoAsync(HttpContext context, IdentityDbContext db)
+    {
+        var token = await context.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        var principal = token.Principal ?? throw new InvalidOperationException("OpenIddict validated the token before passing the request through.");
+        var subject = principal.FindFirstValue(Claims.Subject)!;
+        var claims = new Dictionary<string, object?>(StringComparer.Ordinal) { [Claims.Subject] = subject };
+        if (Guid.TryParse(subject, out var id))
+        {
+            var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id);
+            if (user is null) return Challenge(Errors.InvalidToken, "The user no longer exists.");
+            if (principal.HasScope(Scopes.Profile)) claims[Claims.Name] = user.DisplayName;
+            if (principal.HasScope(Scopes.Email)) claims[Claims.Email] = user.Email;
+            claims[Claims.Role] = user.Roles;
+            claims[MenSIClaims.Country] = user.Country;
+            claims[MenSIClaims.SchoolId] = user.SchoolId;
+        }
+        else
+        {
+            claims[Claims.Name] = principal.FindFirstValue(Claims.Name);
+            claims[Claims.Role] = principal.GetClaims(Claims.Role);
+            claims[MenSIClaims.Country] = principal.FindFirstValue(MenSIClaims.Country);
+        }
+
+        return Results.Ok(claims.Where(c => c.Value is not null).ToDictionary());
+    }
+
+    /// <summary>
+    /// Sign-out: ends the sign-in session (its cookie), then OpenIddict sends the browser to the front-end's registered
+    /// <c>post_logout_redirect_uri</c>, or answers with a plain page when none was given.
+    /// </summary>
+    private static async Task<IResult> EndSessionAsync(HttpContext context)
+    {
+        await context.SignOutAsync(SignInSession.Scheme);
+        return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
     }
 
     /// <summary>Authorization code flow: signed in (cookie) → a code for the front-end; otherwise → the sign-in page.</summary>
@@ -79,11 +126,15 @@ public static class ProtocolEndpoints
         return Forbid(Errors.UnsupportedGrantType, "This grant type is not supported.");
     }
 
-    private static IResult Forbid(string error, string description) => Results.Forbid(
-        new AuthenticationProperties(new Dictionary<string, string?>
-        {
-            [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
-            [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
-        }),
-        [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+    private static IResult Challenge(string error, string description) =>
+        Results.Challenge(ErrorProperties(error, description), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+
+    private static IResult Forbid(string error, string description) =>
+        Results.Forbid(ErrorProperties(error, description), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+
+    private static AuthenticationProperties ErrorProperties(string error, string description) => new(new Dictionary<string, string?>
+    {
+        [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
+        [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
+    });
 }

@@ -79,6 +79,55 @@ public sealed class TokenClient : IDisposable
         });
     }
 
+    /// <summary>OpenID Connect userinfo with a bearer access token; the claims as JSON.</summary>
+    public async Task<(HttpStatusCode Status, JsonElement Claims)> UserInfoAsync(string accessToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/connect/userinfo", UriKind.Relative));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessToken);
+        using var response = await _http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, body.Length > 0 && response.IsSuccessStatusCode ? JsonDocument.Parse(body).RootElement.Clone() : default);
+    }
+
+    /// <summary>Token revocation (RFC 7009) as the public front-end client.</summary>
+    public async Task<HttpStatusCode> RevokeAsync(string token, string tokenTypeHint)
+    {
+        using var response = await _http.PostAsync(new Uri("/connect/revoke", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["client_id"] = FrontEndClientId, ["token"] = token, ["token_type_hint"] = tokenTypeHint,
+        }));
+        return response.StatusCode;
+    }
+
+    /// <summary>Sign-out (end session) in this browser; the address it sends the browser to, if any.</summary>
+    public async Task<(HttpStatusCode Status, Uri? Location)> EndSessionAsync(string idTokenHint, string postLogoutRedirectUri)
+    {
+        var endSession = QueryHelpers.AddQueryString("/connect/endsession", new Dictionary<string, string?>
+        {
+            ["client_id"] = FrontEndClientId, ["id_token_hint"] = idTokenHint, ["post_logout_redirect_uri"] = postLogoutRedirectUri,
+        });
+        using var response = await _http.GetAsync(new Uri(endSession, UriKind.Relative));
+        return (response.StatusCode, response.Headers.Location);
+    }
+
+    /// <summary>Whether this browser still has a sign-in session: authorize with <c>prompt=none</c> gives a code only then.</summary>
+    public async Task<bool> HasSessionAsync()
+    {
+        var verifier = WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+        var authorize = QueryHelpers.AddQueryString("/connect/authorize", new Dictionary<string, string?>
+        {
+            ["client_id"] = FrontEndClientId, ["response_type"] = "code", ["scope"] = "openid mensi-api", ["prompt"] = "none",
+            ["redirect_uri"] = FrontEndRedirect, ["state"] = "s", ["code_challenge_method"] = "S256",
+            ["code_challenge"] = WebEncoders.Base64UrlEncode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))),
+        });
+        var back = await FollowAsync(new Uri(authorize, UriKind.Relative));
+        var callback = back.Headers.Location ?? throw new InvalidOperationException($"Authorize answered {(int)back.StatusCode} without a redirect.");
+        var query = QueryHelpers.ParseQuery(callback.Query);
+        if (query.ContainsKey("code")) return true;
+        Assert(query["error"] == "login_required", $"Authorize with prompt=none answered {callback}.");
+        return false;
+    }
+
     /// <summary>Follows redirects that stay on Identity; stops at the first answer that is not one (or leaves it).</summary>
     private async Task<HttpResponseMessage> FollowAsync(Uri location)
     {
