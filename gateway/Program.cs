@@ -9,6 +9,7 @@ builder.AddGatewayServices();
 var app = builder.Build();
 app.UseServiceDefaults(beforeAuthorization: gateway => gateway.UseGatewaySecurity());
 app.MapApiDocuments();
+app.MapSchoolOverview();
 app.MapGateway();
 app.Run();
 

@@ -1,4 +1,3 @@
-using MenSI.ServiceDefaults.Http;
 using MenSI.Community.Live;
 using MenSI.Community.Moderation;
 using MenSI.Community.PersonalData;
@@ -10,6 +9,7 @@ using MenSI.Community.Threads;
 using MenSI.Community.Unread;
 using MenSI.Community.Webinars;
 using MenSI.ServiceDefaults.Data;
+using MenSI.ServiceDefaults.Http;
 using MenSI.ServiceDefaults.Messaging;
 using MenSI.ServiceDefaults.Security;
 
@@ -44,6 +44,7 @@ public static class CommunityServices
     {
         app.MapApiDescription();
         app.MapSpaceEndpoints();
+        app.MapSchoolActivityEndpoints();
         app.MapThreadEndpoints();
         app.MapModerationEndpoints();
         app.MapSearchEndpoints();

@@ -1,4 +1,3 @@
-using MenSI.ServiceDefaults.Http;
 using MenSI.Courses.Analytics;
 using MenSI.Courses.Catalogue;
 using MenSI.Courses.Credentials;
@@ -7,6 +6,7 @@ using MenSI.Courses.PersonalData;
 using MenSI.Courses.Runs;
 using MenSI.Courses.Schools;
 using MenSI.ServiceDefaults.Data;
+using MenSI.ServiceDefaults.Http;
 using MenSI.ServiceDefaults.Messaging;
 using MenSI.ServiceDefaults.Security;
 using Microsoft.Extensions.Options;
@@ -54,6 +54,7 @@ public static class CoursesServices
         app.MapRunEndpoints();
         app.MapLearningEndpoints();
         app.MapAnalyticsEndpoints();
+        app.MapSchoolLearningEndpoints();
         app.MapPersonalDataEndpoints();
         app.MapBadgeEndpoints();
         return app;

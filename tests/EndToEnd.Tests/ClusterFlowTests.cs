@@ -84,6 +84,13 @@ public class ClusterFlowTests(GraphFixture graph)
         Assert.Equal(before + 1, grown);
         await PolicyAgreesWithTheSourcesAsync(ministry);
 
+        // The mentee's page in one call: its profile, and this cluster with its role in it.
+        var overview = await coordinator.GetFromJsonAsync<JsonElement>($"/api/v1/overview/schools/{mentee}");
+        Assert.Equal(0, overview.GetProperty("missing").GetArrayLength());
+        Assert.Equal("Mentee Általános Iskola", overview.GetProperty("profile").GetProperty("name").GetString());
+        var membership = overview.GetProperty("clusters").EnumerateArray().Single(c => c.GetProperty("id").GetGuid() == cluster);
+        Assert.Equal(("mentee", "active"), (membership.GetProperty("role").GetString(), membership.GetProperty("status").GetString()));
+
         // The public diary is readable without signing in, through the gateway's anonymous diary route.
         using var anonymous = graph.Client();
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync($"/api/v1/clusters/{cluster}/diary")).StatusCode);

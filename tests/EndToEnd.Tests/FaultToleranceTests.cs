@@ -119,4 +119,43 @@ public class FaultToleranceTests(GraphFixture graph, ITestOutputHelper output) :
 
         return nonEmpty;
     }
+
+    /// <summary>A front-end's school page in one call: every part while all is well; the rest, and what is missing, while a service is down.</summary>
+    [Fact]
+    public async Task The_school_overview_answers_with_the_parts_it_has_while_a_service_is_down()
+    {
+        using var admin = graph.Client(await graph.Tokens.AdminTokenAsync());
+        using var created = await admin.PostAsJsonAsync("/api/v1/schools", new { country = "HU", nationalId = "914001", name = "Áttekintő Iskola", educationLevels = new[] { "primary" } });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var school = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+        var whole = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/overview/schools/{school}");
+        Assert.True(whole.GetProperty("missing").GetArrayLength() == 0, whole.GetRawText());
+        Assert.Equal("Áttekintő Iskola", whole.GetProperty("profile").GetProperty("name").GetString());
+        Assert.Equal(0, whole.GetProperty("clusters").GetArrayLength());
+        Assert.Equal(0, whole.GetProperty("learning").GetProperty("enrolments").GetInt32());
+        Assert.Equal(0, whole.GetProperty("community").GetProperty("clusterSpaces").GetInt32());
+
+        await graph.App.StopResourceAsync("community");
+        try
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            using var partial = await admin.GetAsync($"/api/v1/overview/schools/{school}");
+            Assert.Equal(HttpStatusCode.OK, partial.StatusCode);
+            var body = await partial.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(JsonValueKind.Null, body.GetProperty("community").ValueKind);
+            Assert.Equal("Áttekintő Iskola", body.GetProperty("profile").GetProperty("name").GetString());
+            var missing = Assert.Single(body.GetProperty("missing").EnumerateArray());
+            Assert.Equal(("community", "community", "unavailable"), (missing.GetProperty("part").GetString(), missing.GetProperty("service").GetString(), missing.GetProperty("reason").GetString()));
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"the overview took {clock.Elapsed.TotalSeconds:0.0} s with a service down");
+        }
+        finally
+        {
+            await graph.App.StartResourceAsync("community");
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/v1/overview/schools/{Guid.CreateVersion7()}")).StatusCode);
+        using var anonymous = graph.Client();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/api/v1/overview/schools/{school}")).StatusCode);
+    }
 }
