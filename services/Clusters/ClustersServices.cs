@@ -1,4 +1,3 @@
-using MenSI.ServiceDefaults.Http;
 using MenSI.Clusters.Activities;
 using MenSI.Clusters.Clusters;
 using MenSI.Clusters.Diary;
@@ -6,6 +5,7 @@ using MenSI.Clusters.Plans;
 using MenSI.Clusters.Reports;
 using MenSI.Clusters.Schools;
 using MenSI.ServiceDefaults.Data;
+using MenSI.ServiceDefaults.Http;
 using MenSI.ServiceDefaults.Messaging;
 using MenSI.ServiceDefaults.Security;
 

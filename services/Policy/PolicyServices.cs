@@ -1,9 +1,9 @@
-using MenSI.ServiceDefaults.Http;
 using MenSI.Policy.Documents;
 using MenSI.Policy.Evidence;
 using MenSI.Policy.Sessions;
 using MenSI.Policy.Snapshots;
 using MenSI.ServiceDefaults.Data;
+using MenSI.ServiceDefaults.Http;
 using MenSI.ServiceDefaults.Messaging;
 using MenSI.ServiceDefaults.Security;
 

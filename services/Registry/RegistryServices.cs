@@ -1,4 +1,3 @@
-using MenSI.ServiceDefaults.Http;
 using MenSI.Registry.Applications;
 using MenSI.Registry.Contacts;
 using MenSI.Registry.Imports;
@@ -6,6 +5,7 @@ using MenSI.Registry.Maturity;
 using MenSI.Registry.Membership;
 using MenSI.Registry.Schools;
 using MenSI.ServiceDefaults.Data;
+using MenSI.ServiceDefaults.Http;
 using MenSI.ServiceDefaults.Messaging;
 using MenSI.ServiceDefaults.Security;
 
