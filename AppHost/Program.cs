@@ -2,12 +2,12 @@ using MenSI.AppHost;
 using MenSI.Hosting;
 using Microsoft.Extensions.Configuration;
 
-// The MenSI network on one machine. Options: --fresh (wipe the state folder), --state-dir DIR, --gateway-port N.
+// The MenSI network on one machine (options: --help), or the same graph as Kubernetes manifests (publish kubernetes --output DIR).
 var builder = DistributedApplication.CreateBuilder(args);
 
 var gatewayPort = builder.Configuration.GetValue("gateway-port", 5080);
-// Tokens name the address clients use (the gateway's); services fetch Identity's keys directly.
-var issuer = $"http://localhost:{gatewayPort}/";
+// Tokens name the address clients use (the gateway's, or the Ingress's when published); services fetch Identity's keys directly.
+var issuer = builder.PublicUrl;
 
 var postgres = builder.AddPostgres("postgres");
 var identityDb = postgres.AddDatabase("identity-db");
@@ -27,7 +27,17 @@ var identity = builder.AddProject("identity", "services/Identity")
     // The gateway's API reference page (/docs) signs people in as this public client, with PKCE.
     .WithEnvironment("Identity__FrontEnds__mensi-docs__DisplayName", "MenSI API reference")
     .WithEnvironment("Identity__FrontEnds__mensi-docs__RedirectUris__0", issuer + "docs")
+    .WithEnvironment("Identity__FrontEnds__mensi-docs__PostLogoutRedirectUris__0", issuer + "docs")
     .WaitFor(identityDb).WaitFor(redis);
+
+// Outside Development, Identity signs with the operator's certificates (docs/operations.md, rotating the signing keys).
+if (builder.Publish is not null)
+{
+    var certificates = Path.Combine(builder.StateDirectory, "certificates");
+    identity.WithEnvironment("Identity__Keys__SigningCertificate", Path.Combine(certificates, "signing.pfx"))
+        .WithEnvironment("Identity__Keys__EncryptionCertificate", Path.Combine(certificates, "encryption.pfx"))
+        .WithSecretEnvironment("Identity__Keys__CertificatePassword", "identity-certificate-password");
+}
 
 var registry = builder.AddProject("registry", "services/Registry")
     .WithReference(registryDb).WithReference(rabbitmq).WithReference(redis).WithReference(identity)

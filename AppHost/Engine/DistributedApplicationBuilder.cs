@@ -1,3 +1,4 @@
+using MenSI.Hosting.Publishing;
 using Microsoft.Extensions.Configuration;
 
 namespace MenSI.Hosting;
@@ -20,8 +21,16 @@ public sealed class DistributedApplicationBuilder
             .AddInMemoryCollection(overrides ?? new Dictionary<string, string?>())
             .Build();
         RepositoryRoot = Hosting.RepositoryRoot.Find();
-        StateDirectory = Path.GetFullPath(Configuration["StateDir"] ?? Path.Combine(RepositoryRoot, ".state"));
+        Publish = PublishOptionsFrom(args);
+        StateDirectory = Publish is not null ? PublishOptions.ContainerStateDirectory
+            : Path.GetFullPath(Configuration["StateDir"] ?? Path.Combine(RepositoryRoot, ".state"));
+        PublicUrl = Publish?.PublicUrl.ToString() ?? $"http://localhost:{Configuration.GetValue("gateway-port", 5080)}/";
     }
+
+    /// <summary>Set by <c>publish kubernetes</c>: <see cref="Build"/> then writes manifests of the graph instead of running it.</summary>
+    public PublishOptions? Publish { get; }
+    /// <summary>The address clients use, ending in '/': the gateway on localhost, or <c>--public-url</c> when publishing.</summary>
+    public string PublicUrl { get; }
 
     public IConfiguration Configuration { get; }
     public string RepositoryRoot { get; }
@@ -57,6 +66,13 @@ public sealed class DistributedApplicationBuilder
             }
         }
 
+        if (Publish is not null)
+        {
+            var files = KubernetesPublisher.Write(_resources, Publish);
+            Console.WriteLine($"Wrote {files.Count} files to {Path.GetFullPath(Publish.Output)}: a Kustomize base and the overlays development and managed. Next: its README.md.");
+            System.Environment.Exit(0);
+        }
+
         var instanceLock = InstanceLock.TryAcquire(StateDirectory, out var holder);
         if (instanceLock is null)
         {
@@ -76,11 +92,18 @@ public sealed class DistributedApplicationBuilder
           --state-dir DIR      keep the state (data, logs, PIDs) in DIR instead of .state/
           --gateway-port N     the gateway's port on localhost (default 5080)
           --help               this text
+
+        usage: dotnet run --project AppHost -- publish kubernetes --output DIR [OPTIONS]
+          --output DIR         where to write the manifests (a Kustomize base and two overlays)
+          --public-url URL     the address clients use, served by the Ingress (default https://mensi.example.org/)
+          --image-prefix P     container images are P<service>:TAG (default mensi/)
+          --image-tag T        (default latest)
         """;
 
     /// <summary>Refuses what it does not know, with the usage, before anything starts; null when the arguments are fine.</summary>
     public static string? CheckArguments(string[] args)
     {
+        if (args is ["publish", ..]) return CheckPublishArguments(args);
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -99,6 +122,33 @@ public sealed class DistributedApplicationBuilder
         }
 
         return null;
+    }
+
+    private static readonly string[] PublishValueOptions = ["--output", "--public-url", "--image-prefix", "--image-tag"];
+
+    private static string? CheckPublishArguments(string[] args)
+    {
+        if (args is not ["publish", "kubernetes", ..]) return $"'publish' knows one target, kubernetes, not '{(args.Length > 1 ? args[1] : "")}'.";
+        for (var i = 2; i < args.Length; i += 2)
+        {
+            if (!PublishValueOptions.Contains(args[i])) return $"Unknown option or argument '{args[i]}' for publish kubernetes.";
+            if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal)) return $"{args[i]} needs a value.";
+            if (args[i] == "--public-url" && !(Uri.TryCreate(args[i + 1], UriKind.Absolute, out var url) && url.Scheme is "http" or "https"))
+            {
+                return $"--public-url takes an http(s) address, not '{args[i + 1]}'.";
+            }
+        }
+
+        return args.Contains("--output") ? null : "publish kubernetes needs --output DIR.";
+    }
+
+    private static PublishOptions? PublishOptionsFrom(string[] args)
+    {
+        if (args is not ["publish", "kubernetes", ..]) return null;
+        string? Value(string option) => Array.IndexOf(args, option) is var i and >= 0 ? args[i + 1] : null;
+        var publicUrl = Value("--public-url") ?? PublishOptions.DefaultPublicUrl;
+        return new PublishOptions(Value("--output")!, new Uri(publicUrl.EndsWith('/') ? publicUrl : publicUrl + "/"),
+            Value("--image-prefix") ?? "mensi/", Value("--image-tag") ?? "latest");
     }
 
     // "--fresh" alone is a switch; the configuration command-line provider wants a value.
@@ -130,6 +180,7 @@ public sealed class ResourceBuilder<T>(DistributedApplicationBuilder builder, T 
     /// <summary>Injects how to reach <paramref name="other"/>: its connection string or its HTTP endpoint.</summary>
     public ResourceBuilder<T> WithReference<TOther>(ResourceBuilder<TOther> other) where TOther : Resource
     {
+        Resource.References.Add(other.Resource);
         switch (other.Resource)
         {
             case IResourceWithConnectionString c:
@@ -155,6 +206,15 @@ public sealed class ResourceBuilder<T>(DistributedApplicationBuilder builder, T 
     public ResourceBuilder<T> WithEnvironment(string name, string value)
     {
         Resource.Environment[name] = () => value;
+        Resource.Settings[name] = value;
+        return this;
+    }
+
+    /// <summary>A credential for a published graph: read from the <c>mensi-secrets</c> Secret's <paramref name="secretKey"/>, never written in a file.</summary>
+    public ResourceBuilder<T> WithSecretEnvironment(string name, string secretKey)
+    {
+        if (builder.Publish is null) throw new InvalidOperationException($"{name} is a credential of published graphs only; the AppHost's local graph needs none.");
+        Resource.SecretSettings[name] = secretKey;
         return this;
     }
 
@@ -166,6 +226,14 @@ public sealed class ResourceBuilder<T>(DistributedApplicationBuilder builder, T 
 
 public static class ProjectResourceBuilderExtensions
 {
+    /// <summary>How many instances a deployment runs (published manifests); the services are safe with several.</summary>
+    public static ResourceBuilder<ProjectResource> WithReplicas(this ResourceBuilder<ProjectResource> project, int replicas)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(replicas, 1);
+        project.Resource.Replicas = replicas;
+        return project;
+    }
+
     /// <summary>Listens on this fixed port (0: a free one). Only the gateway has a well-known port.</summary>
     public static ResourceBuilder<ProjectResource> WithHttpPort(this ResourceBuilder<ProjectResource> project, int port)
     {

@@ -14,6 +14,10 @@ public sealed class ProjectResource(string name, string projectDirectory) : Proc
     public string ProjectDirectory { get; } = projectDirectory;
     /// <summary>Declared with a well-known port (the gateway): what operators and front-ends open.</summary>
     public bool FixedPort { get; internal set; }
+    /// <summary>Instances in a published deployment (<c>WithReplicas</c>).</summary>
+    public int Replicas { get; internal set; } = 1;
+    /// <summary>Its container image's name: the project's name in lower case, as the SDK's container publishing names it (Directory.Build.props).</summary>
+    public string ImageName => Path.GetFileName(ProjectDirectory.TrimEnd('/')).ToLowerInvariant();
     public string HttpEndpoint => $"http://127.0.0.1:{Port}";
     public override string? Endpoint => Port == 0 ? null : HttpEndpoint;
     /// <summary>Services run as developers run them: migrations on start-up, detailed logs.</summary>

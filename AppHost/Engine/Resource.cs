@@ -18,6 +18,12 @@ public abstract class Resource(string name)
 
     internal List<Resource> WaitsFor { get; } = [];
     internal Dictionary<string, Func<string>> Environment { get; } = new(StringComparer.Ordinal);
+    /// <summary>What it reaches (<c>WithReference</c>): how a publisher wires it elsewhere than on this machine.</summary>
+    internal List<Resource> References { get; } = [];
+    /// <summary>The values given with <c>WithEnvironment</c>, as declared (not the run's local addresses).</summary>
+    internal Dictionary<string, string> Settings { get; } = new(StringComparer.Ordinal);
+    /// <summary>Settings whose values are credentials (<c>WithSecretEnvironment</c>): variable → key of the published Secret.</summary>
+    internal Dictionary<string, string> SecretSettings { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Completes when the process ends by itself (a crash); null for resources without a process.</summary>
     public virtual Task<int>? Exited => null;

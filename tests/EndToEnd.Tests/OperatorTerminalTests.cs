@@ -43,17 +43,33 @@ public class OperatorTerminalTests(ITestOutputHelper output)
         return File.Exists(log) ? string.Join('\n', File.ReadLines(log).TakeLast(40)) : $"(no {log}: {string.Join(", ", Directory.Exists(Path.Combine(state, "logs")) ? Directory.GetFiles(Path.Combine(state, "logs")).Select(Path.GetFileName) : [])})";
     }
 
-    [Fact]
-    public async Task Unknown_options_are_refused_with_the_usage_and_nothing_starts()
+    [Theory]
+    [InlineData("--frobnicate", "'--frobnicate'")]
+    [InlineData("publish helm --output x", "one target, kubernetes")]
+    [InlineData("publish kubernetes --output x --gateway-port 1", "'--gateway-port' for publish kubernetes")]
+    [InlineData("publish kubernetes", "needs --output")]
+    [InlineData("publish kubernetes --output x --public-url ftp://x", "--public-url takes an http(s) address")]
+    public async Task Unknown_options_are_refused_with_the_usage_and_nothing_starts(string arguments, string reason)
     {
         var state = Path.Combine(Path.GetTempPath(), "mensi-options-" + Guid.NewGuid().ToString("N")[..8]);
-        using var process = Start("dotnet", [AppHost, "publish", "kubernetes", "--output", "x", "--state-dir", state]);
-        var (code, text) = await RunToEndAsync(process, TimeSpan.FromSeconds(60));
+        var workingDirectory = Directory.CreateTempSubdirectory("mensi-options-cwd-");
+        try
+        {
+            var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory.FullName };
+            foreach (var a in new[] { AppHost }.Concat(arguments.Split(' ')).Concat(arguments.StartsWith("publish", StringComparison.Ordinal) ? [] : ["--state-dir", state])) info.ArgumentList.Add(a);
+            using var process = Process.Start(info)!;
+            var (code, text) = await RunToEndAsync(process, TimeSpan.FromSeconds(60));
 
-        Assert.Equal(2, code);
-        Assert.Contains("usage: dotnet run --project AppHost", text, StringComparison.Ordinal);
-        Assert.Contains("'publish'", text, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(state)); // nothing was started or written
+            Assert.Equal(2, code);
+            Assert.Contains("usage: dotnet run --project AppHost", text, StringComparison.Ordinal);
+            Assert.Contains(reason, text, StringComparison.Ordinal);
+            Assert.False(Directory.Exists(state)); // nothing was started or written
+            Assert.Empty(workingDirectory.GetFileSystemInfos());
+        }
+        finally
+        {
+            workingDirectory.Delete(recursive: true);
+        }
     }
 
     [Fact]
