@@ -78,7 +78,7 @@ public sealed class DistributedApplication : IAsyncDisposable
         }
         catch
         {
-            Log.Say("Start-up failed; stopping what was started.");
+            Log.Say(cancellationToken.IsCancellationRequested ? "Start-up cancelled; stopping what was started." : "Start-up failed; stopping what was started.");
             await StopAsync();
             throw;
         }
@@ -180,6 +180,8 @@ public sealed class DistributedApplication : IAsyncDisposable
     {
         var testing = DistributedApplicationTesting.Current;
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Ctrl+C while starting cancels the start: what was started is stopped at once, not after the rest is healthy.
+        using var startUp = new CancellationTokenSource();
         var signals = 0;
         void OnSignal(PosixSignalContext context)
         {
@@ -188,6 +190,7 @@ public sealed class DistributedApplication : IAsyncDisposable
             {
                 Log.Say("Stopping (press Ctrl+C again to force)...");
                 stop.TrySetResult();
+                startUp.Cancel();
             }
             else
             {
@@ -201,7 +204,13 @@ public sealed class DistributedApplication : IAsyncDisposable
         using var sigterm = testing is null ? PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal) : null;
         try
         {
-            await StartAsync();
+            await StartAsync(startUp.Token);
+        }
+        catch (Exception) when (testing is null && startUp.IsCancellationRequested)
+        {
+            Log.Say("Stopped during start-up.");
+            System.Environment.ExitCode = 130;
+            return;
         }
         catch (Exception e) when (testing is null)
         {
