@@ -50,6 +50,35 @@ public class GatewaySecurityTests(GatewayFixture gateway)
         Assert.Equal(HttpStatusCode.OK, (await second.GetAsync("/api/v1/schools")).StatusCode);
     }
 
+    /// <summary>Two gateway instances behind a load balancer: a caller's budget is one, whichever instance answers.</summary>
+    [Fact]
+    public async Task The_limits_hold_across_two_gateway_instances()
+    {
+        var (first, second) = gateway.CreateClientsOnBothGateways();
+        using (first)
+        using (second)
+        {
+            for (var i = 0; i < GatewayFixture.AnonymousLimit; i++)
+            {
+                Assert.Equal(HttpStatusCode.OK, (await (i % 2 == 0 ? first : second).GetAsync("/api/v1/schools")).StatusCode);
+            }
+
+            await ProblemAssert.IsProblemAsync(await first.GetAsync("/api/v1/schools"), HttpStatusCode.TooManyRequests, "urn:mensi:problem:too-many-requests");
+            await ProblemAssert.IsProblemAsync(await second.GetAsync("/api/v1/schools"), HttpStatusCode.TooManyRequests, "urn:mensi:problem:too-many-requests");
+        }
+
+        var officer = await gateway.Identity.TokenForAsync(Persona.MinistryOfficer("PT"));
+        var (firstUser, secondUser) = gateway.CreateClientsOnBothGateways(officer);
+        using (firstUser)
+        using (secondUser)
+        {
+            var statuses = new List<HttpStatusCode>();
+            for (var i = 0; i <= GatewayFixture.AuthenticatedLimit; i++) statuses.Add((await (i % 2 == 0 ? secondUser : firstUser).GetAsync("/api/v1/schools")).StatusCode);
+            Assert.Equal(GatewayFixture.AuthenticatedLimit, statuses.Count(s => s == HttpStatusCode.OK));
+            Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+        }
+    }
+
     [Fact]
     public async Task Route_policies_are_applied_before_the_service_is_called()
     {
