@@ -43,6 +43,8 @@ public sealed class ProjectResource(string name, string projectDirectory) : Proc
             ["OTEL_SERVICE_NAME"] = Name,
             ["Logging__Console__FormatterName"] = "simple",
             ["Logging__Console__FormatterOptions__SingleLine"] = "true",
+            // Each line names its request's trace (=> SpanId, TraceId, ...): one id finds a request in every service's log.
+            ["Logging__Console__FormatterOptions__IncludeScopes"] = "true",
         };
         var otlp = System.Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT");
         if (!string.IsNullOrEmpty(otlp)) environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlp;

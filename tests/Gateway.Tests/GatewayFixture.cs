@@ -19,9 +19,14 @@ public sealed class GatewayFixture : IAsyncLifetime
 
     private ServiceHost<RegistryDbContext>? _registry;
     private ServiceHost<RateLimitSettings>? _gateway;
+    private ServiceHost<RateLimitSettings>? _secondGateway;
 
     public IdentityHost Identity { get; private set; } = null!;
+    /// <summary>The gateways' configuration, for a test that starts an instance of its own with a setting added.</summary>
+    public IReadOnlyDictionary<string, string?> Configuration { get; private set; } = null!;
     public Uri Address { get; private set; } = null!;
+    /// <summary>A second gateway instance with the same configuration and Redis, as a load balancer would have behind it.</summary>
+    public Uri SecondAddress { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -44,6 +49,7 @@ public sealed class GatewayFixture : IAsyncLifetime
             ["services:community:http:0"] = $"http://127.0.0.1:{Ports.Free()}",
             ["services:policy:http:0"] = $"http://127.0.0.1:{Ports.Free()}",
             ["ConnectionStrings:redis"] = servers.Redis.ConnectionString,
+            ["ConnectionStrings:rabbitmq"] = registryConfiguration["ConnectionStrings:rabbitmq"],
             ["Gateway:RateLimits:Anonymous:PermitLimit"] = AnonymousLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Gateway:RateLimits:Anonymous:Window"] = "00:00:02",
             ["Gateway:RateLimits:Authenticated:PermitLimit"] = AuthenticatedLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -52,13 +58,36 @@ public sealed class GatewayFixture : IAsyncLifetime
             ["Kestrel:Limits:MaxRequestBodySize"] = MaxBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         Identity.Configure(configuration);
+        Configuration = configuration;
         var port = Ports.Free();
         _gateway = new ServiceHost<RateLimitSettings>(configuration);
         _gateway.UseKestrel(port);
         _gateway.StartServer();
         Address = new Uri($"http://127.0.0.1:{port}");
+        var secondPort = Ports.Free();
+        _secondGateway = new ServiceHost<RateLimitSettings>(configuration);
+        _secondGateway.UseKestrel(secondPort);
+        _secondGateway.StartServer();
+        SecondAddress = new Uri($"http://127.0.0.1:{secondPort}");
         using var probe = CreateClient();
         await probe.WaitHealthyAsync();
+        using var secondProbe = PersonaTokens.Authorized(new HttpClient { BaseAddress = SecondAddress }, null);
+        await secondProbe.WaitHealthyAsync();
+    }
+
+    /// <summary>Another gateway instance on the same services, Redis and broker, with <paramref name="overrides"/> on top (dispose it).</summary>
+    public async Task<(ServiceHost<RateLimitSettings> Host, Uri Address)> StartGatewayAsync(IDictionary<string, string?> overrides)
+    {
+        var configuration = new Dictionary<string, string?>(Configuration);
+        foreach (var (key, value) in overrides) configuration[key] = value;
+        var port = Ports.Free();
+        var host = new ServiceHost<RateLimitSettings>(configuration);
+        host.UseKestrel(port);
+        host.StartServer();
+        var address = new Uri($"http://127.0.0.1:{port}");
+        using var probe = new HttpClient { BaseAddress = address };
+        await probe.WaitHealthyAsync();
+        return (host, address);
     }
 
     private int _nextAddress;
@@ -67,16 +96,28 @@ public sealed class GatewayFixture : IAsyncLifetime
     /// A client that appears to come from an address of its own (X-Forwarded-For, which the gateway trusts from
     /// loopback proxies only), so each test starts with a fresh anonymous rate-limit budget.
     /// </summary>
-    public HttpClient CreateClient(string? accessToken = null)
+    public HttpClient CreateClient(string? accessToken = null) => CreateClient(Address, NextAddress(), accessToken);
+
+    /// <summary>One caller (one address, one token) through each of the two gateway instances.</summary>
+    public (HttpClient First, HttpClient Second) CreateClientsOnBothGateways(string? accessToken = null)
     {
-        var client = PersonaTokens.Authorized(new HttpClient { BaseAddress = Address }, accessToken);
-        client.DefaultRequestHeaders.Add("X-Forwarded-For", $"198.51.100.{Interlocked.Increment(ref _nextAddress)}");
+        var address = NextAddress();
+        return (CreateClient(Address, address, accessToken), CreateClient(SecondAddress, address, accessToken));
+    }
+
+    private string NextAddress() => $"198.51.100.{Interlocked.Increment(ref _nextAddress)}";
+
+    private static HttpClient CreateClient(Uri gateway, string forwardedFor, string? accessToken)
+    {
+        var client = PersonaTokens.Authorized(new HttpClient { BaseAddress = gateway }, accessToken);
+        client.DefaultRequestHeaders.Add("X-Forwarded-For", forwardedFor);
         return client;
     }
 
     public async Task DisposeAsync()
     {
         if (_gateway is not null) await _gateway.DisposeAsync();
+        if (_secondGateway is not null) await _secondGateway.DisposeAsync();
         if (_registry is not null) await _registry.DisposeAsync();
     }
 }
