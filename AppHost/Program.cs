@@ -72,6 +72,8 @@ var policy = builder.AddProject("policy", "services/Policy")
 builder.AddProject("gateway", "gateway")
     .WithHttpPort(gatewayPort)
     .WithReference(registry).WithReference(clusters).WithReference(courses).WithReference(community).WithReference(policy).WithReference(identity).WithReference(redis)
+    // The broker: the events that evict its cache of public reads.
+    .WithReference(rabbitmq)
     .WithEnvironment("Authentication__Issuer", issuer)
     .WaitFor(registry).WaitFor(clusters).WaitFor(courses).WaitFor(community).WaitFor(policy).WaitFor(identity);
 

@@ -13,7 +13,9 @@ namespace MenSI.Gateway;
 /// Every route must name its policy: there is no default to forget.
 /// </summary>
 /// <c>MaxRequestBodySize</c> raises the gateway's body limit for this route (bulk imports).
-public sealed record GatewayRoute(string Path, string Service, string? Policy = null, IReadOnlyList<string>? Methods = null, long? MaxRequestBodySize = null);
+/// <c>Cache</c> names the group of public reads this route's anonymous GETs are cached in (<see cref="PublicReadCache"/>).
+public sealed record GatewayRoute(string Path, string Service, string? Policy = null, IReadOnlyList<string>? Methods = null, long? MaxRequestBodySize = null,
+    string? Cache = null);
 
 public static class GatewayServices
 {
@@ -45,6 +47,7 @@ public static class GatewayServices
             AuthorizationPolicy = PolicyOf(r.Key, r.Value),
             CorsPolicy = GatewaySecurity.CorsPolicy,
             MaxRequestBodySize = r.Value.MaxRequestBodySize,
+            Metadata = CacheGroupOf(r.Key, r.Value) is { } group ? new Dictionary<string, string> { [PublicReadCache.MetadataKey] = group } : null,
         }).ToList();
 
         builder.Services.AddReverseProxy()
@@ -56,6 +59,9 @@ public static class GatewayServices
             });
 
         builder.AddRedis("redis");
+        builder.Services.AddSingleton<CacheInvalidation>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CacheInvalidation>());
+        builder.Services.AddSingleton<PublicReadCache>();
         foreach (var service in services)
         {
             var address = ServiceAddress(builder.Configuration, service);
@@ -68,21 +74,12 @@ public static class GatewayServices
 
     public static WebApplication MapGateway(this WebApplication app)
     {
-        var proxyEndpoints = app.MapReverseProxy(proxy => proxy.Use(async (context, next) =>
+        var cache = app.Services.GetRequiredService<PublicReadCache>();
+        var proxyEndpoints = app.MapReverseProxy(proxy =>
         {
-            await next();
-            if (context.GetForwarderErrorFeature() is { } error && !context.Response.HasStarted)
-            {
-                var (status, detail) = error.Error switch
-                {
-                    ForwarderError.RequestTimedOut => (StatusCodes.Status504GatewayTimeout, "The service did not answer in time."),
-                    _ => (StatusCodes.Status503ServiceUnavailable, "The service behind this route is unavailable; retry shortly."),
-                };
-                context.Response.StatusCode = status;
-                context.Response.Headers.RetryAfter = "5";
-                await Problems.Problem(status, ProblemTypes.Unavailable, "Service unavailable.", detail).ExecuteAsync(context);
-            }
-        }));
+            proxy.Use((context, next) => cache.InvokeAsync(context, next));
+            proxy.Use(ProblemForForwarderErrorAsync);
+        });
         // The early body check (HttpHardening) reads an endpoint's limit from its metadata; YARP keeps it in the route.
         proxyEndpoints.ConfigureEndpoints((endpoint, route) =>
         {
@@ -90,6 +87,28 @@ public static class GatewayServices
         });
         return app;
     }
+
+    private static async Task ProblemForForwarderErrorAsync(HttpContext context, Func<Task> next)
+    {
+        await next();
+        if (context.GetForwarderErrorFeature() is { } error && !context.Response.HasStarted)
+        {
+            var (status, detail) = error.Error switch
+            {
+                ForwarderError.RequestTimedOut => (StatusCodes.Status504GatewayTimeout, "The service did not answer in time."),
+                _ => (StatusCodes.Status503ServiceUnavailable, "The service behind this route is unavailable; retry shortly."),
+            };
+            context.Response.StatusCode = status;
+            context.Response.Headers.RetryAfter = "5";
+            await Problems.Problem(status, ProblemTypes.Unavailable, "Service unavailable.", detail).ExecuteAsync(context);
+        }
+    }
+
+    private static string? CacheGroupOf(string routeId, GatewayRoute route) =>
+        route.Cache is null || CacheInvalidation.Groups.ContainsKey(route.Cache)
+            ? route.Cache
+            : throw new InvalidOperationException(
+                $"Gateway:Routes:{routeId}:Cache names '{route.Cache}', which no event evicts; known groups: {string.Join(", ", CacheInvalidation.Groups.Keys)}.");
 
     private static string PolicyOf(string routeId, GatewayRoute route) =>
         route.Policy is Policies.Anonymous or Policies.NetworkAdmin or Policies.Ministry or Policies.SchoolStaff or Policies.Member

@@ -76,7 +76,8 @@ public static partial class ApiDescription
                     problems.Add(("409", "A rule of the domain refuses the change (`urn:mensi:problem:rule:*` names the rule), or it conflicts with what exists.",
                         [ProblemTypes.Conflict, ProblemTypes.InvalidTransition, ProblemTypes.Duplicate, ProblemTypes.RequestInProgress, ProblemTypes.Rule("*")]));
                     problems.Add(("412", "`If-Match` names a version that is no longer current.", [ProblemTypes.PreconditionFailed]));
-                    problems.Add(("422", "An `Idempotency-Key` was reused for a different request.", [ProblemTypes.IdempotencyKeyReused]));
+                    problems.Add(("422", "An `Idempotency-Key` was reused for a different request, or the request names something that cannot be used.",
+                        [ProblemTypes.IdempotencyKeyReused, ProblemTypes.Rule("*")]));
                 }
 
                 problems.Add(("429", "Too many requests from this caller: wait `Retry-After` seconds.", [ProblemTypes.TooManyRequests]));

@@ -19,8 +19,9 @@ public static class Wrk
         """;
 
     /// <param name="bearerToken">Sent as <c>Authorization: Bearer</c> on every request, for endpoints that need a caller.</param>
+    /// <param name="headers">More request headers, as <c>Name: value</c>.</param>
     public static async Task<LoadResult> RunAsync(string target, string scenario, string url, TimeSpan duration, int connections = 32, int threads = 2,
-        string? bearerToken = null)
+        string? bearerToken = null, IReadOnlyList<string>? headers = null)
     {
         var script = Path.Combine(Path.GetTempPath(), "mensi-wrk.lua");
         await File.WriteAllTextAsync(script, Script);
@@ -31,10 +32,10 @@ public static class Wrk
             info.ArgumentList.Add(a);
         }
 
-        if (bearerToken is not null)
+        foreach (var header in (bearerToken is null ? [] : new[] { $"Authorization: Bearer {bearerToken}" }).Concat(headers ?? []))
         {
             info.ArgumentList.Add("-H");
-            info.ArgumentList.Add($"Authorization: Bearer {bearerToken}");
+            info.ArgumentList.Add(header);
         }
 
         string output;
