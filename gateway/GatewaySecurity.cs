@@ -40,6 +40,7 @@ public static class GatewaySecurity
             .SetPreflightMaxAge(TimeSpan.FromHours(1))));
 
         builder.Services.AddSingleton(builder.Configuration.GetSection("Gateway:RateLimits").Get<RateLimitSettings>() ?? new RateLimitSettings());
+        builder.Services.AddSingleton<GatewayRateLimiting>();
         return builder;
     }
 
