@@ -42,20 +42,25 @@ public sealed class TokenKeys
 
     private X509Certificate2 LoadCertificate(string path) => X509CertificateLoader.LoadPkcs12FromFile(path, CertificatePassword);
 
-    /// <summary>Loads the PEM key at <paramref name="path"/>, creating it (owner-only) the first time.</summary>
+    /// <summary>
+    /// Loads the PEM key at <paramref name="path"/>, creating it (owner-only) the first time. Replicas starting together
+    /// on one folder race to create it: each writes a key of its own aside and moves it into place only if none is there,
+    /// and whoever loses loads the winner's, so every replica signs and decrypts with the same key.
+    /// </summary>
     public static RsaSecurityKey RsaKey(string path)
     {
         var rsa = RSA.Create();
-        if (File.Exists(path))
-        {
-            rsa.ImportFromPem(File.ReadAllText(path));
-        }
-        else
+        if (!File.Exists(path))
         {
             rsa.KeySize = 2048;
-            File.WriteAllText(path, rsa.ExportPkcs8PrivateKeyPem());
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            var aside = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}";
+            File.WriteAllText(aside, rsa.ExportPkcs8PrivateKeyPem());
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(aside, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            try { File.Move(aside, path, overwrite: false); }
+            catch (IOException) when (File.Exists(path)) { File.Delete(aside); }
         }
+
+        rsa.ImportFromPem(File.ReadAllText(path));
 
         // A stable key id derived from the public key, so validators' key caches survive restarts.
         var id = WebEncoders.Base64UrlEncode(SHA256.HashData(rsa.ExportSubjectPublicKeyInfo()))[..16];
