@@ -69,13 +69,21 @@ var policy = builder.AddProject("policy", "services/Policy")
     .WithEnvironment("Authentication__Issuer", issuer)
     .WaitFor(policyDb).WaitFor(rabbitmq).WaitFor(redis);
 
-builder.AddProject("gateway", "gateway")
+var gateway = builder.AddProject("gateway", "gateway")
     .WithHttpPort(gatewayPort)
     .WithReference(registry).WithReference(clusters).WithReference(courses).WithReference(community).WithReference(policy).WithReference(identity).WithReference(redis)
     // The broker: the events that evict its cache of public reads.
     .WithReference(rabbitmq)
     .WithEnvironment("Authentication__Issuer", issuer)
     .WaitFor(registry).WaitFor(clusters).WaitFor(courses).WaitFor(community).WaitFor(policy).WaitFor(identity);
+
+// Published, two of each API service and of the gateway (docs/operations.md, scaling). Identity keeps one: in a cluster
+// its sign-in cookie keys are each pod's own. On this machine one of each; tests and benchmarks ask for more
+// (Resources:<name>:Replicas), and the AppHost then runs and balances that many processes.
+if (builder.Publish is not null)
+{
+    foreach (var api in new[] { registry, clusters, courses, community, policy, gateway }) api.WithReplicas(2);
+}
 
 builder.StartedNotes.Add(DevelopmentAccounts.Recipe(builder.RepositoryRoot, issuer));
 

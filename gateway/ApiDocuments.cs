@@ -102,7 +102,7 @@ public static class ApiDocuments
     {
         try
         {
-            var address = configuration[$"services:{service}:http:0"]!.TrimEnd('/');
+            var address = GatewayServices.ServiceAddresses(configuration, service)[0].TrimEnd('/');
             return await Http.GetFromJsonAsync<JsonObject>($"{address}/openapi/v1.json");
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)

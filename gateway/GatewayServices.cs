@@ -31,10 +31,11 @@ public static class GatewayServices
         var clusters = services.Select(service => new ClusterConfig
         {
             ClusterId = service,
-            Destinations = new Dictionary<string, DestinationConfig>
-            {
-                [service] = new() { Address = ServiceAddress(builder.Configuration, service) },
-            },
+            // Every replica the AppHost (or an operator) names: services:<name>:http:0, :1, ... YARP balances between them
+            // (power of two choices) and stops sending to one whose connections fail until it answers again.
+            Destinations = ServiceAddresses(builder.Configuration, service).Select((address, i) => (address, i))
+                .ToDictionary(d => $"{service}-{d.i}", d => new DestinationConfig { Address = d.address }),
+            HealthCheck = new HealthCheckConfig { Passive = new PassiveHealthCheckConfig { Enabled = true, ReactivationPeriod = TimeSpan.FromSeconds(10) } },
             // A request that hangs on a dead service must end: the client gets a 504 problem, not a spinner.
             HttpRequest = new ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromSeconds(30) },
         }).ToList();
@@ -64,9 +65,13 @@ public static class GatewayServices
         builder.Services.AddSingleton<PublicReadCache>();
         foreach (var service in services)
         {
-            var address = ServiceAddress(builder.Configuration, service);
-            builder.Services.AddHealthChecks().Add(new HealthCheckRegistration($"route:{service}",
-                _ => new RouteHealthCheck(address), HealthStatus.Degraded, ["routes"]));
+            var addresses = ServiceAddresses(builder.Configuration, service);
+            for (var i = 0; i < addresses.Count; i++)
+            {
+                var address = addresses[i];
+                builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(i == 0 ? $"route:{service}" : $"route:{service}:{i}",
+                    _ => new RouteHealthCheck(address), HealthStatus.Degraded, ["routes"]));
+            }
         }
 
         return builder;
@@ -116,9 +121,14 @@ public static class GatewayServices
             : throw new InvalidOperationException(
                 $"Gateway:Routes:{routeId}:Policy must be one of anonymous, {Policies.NetworkAdmin}, {Policies.Ministry}, {Policies.SchoolStaff}, {Policies.Member} (it is '{route.Policy}').");
 
-    private static string ServiceAddress(IConfiguration configuration, string service) =>
-        configuration[$"services:{service}:http:0"]
-        ?? throw new InvalidOperationException($"services:{service}:http:0 is not set: the AppHost injects it as services__{service}__http__0.");
+    /// <summary>Every replica's address of a service (<c>services:&lt;name&gt;:http:0</c>, <c>:1</c>, ...), in order.</summary>
+    internal static List<string> ServiceAddresses(IConfiguration configuration, string service)
+    {
+        var addresses = configuration.GetSection($"services:{service}:http").GetChildren()
+            .Where(c => !string.IsNullOrEmpty(c.Value)).OrderBy(c => int.TryParse(c.Key, out var i) ? i : int.MaxValue).Select(c => c.Value!).ToList();
+        return addresses.Count > 0 ? addresses
+            : throw new InvalidOperationException($"services:{service}:http:0 is not set: the AppHost injects it as services__{service}__http__0.");
+    }
 }
 
 /// <summary>

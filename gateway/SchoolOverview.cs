@@ -59,9 +59,7 @@ public static class SchoolOverview
         var clock = Stopwatch.StartNew();
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(new Uri(configuration[$"services:{part.Service}:http:0"]!), part.Path(id)));
-            if (AuthenticationHeaderValue.TryParse(context.Request.Headers.Authorization, out var bearer)) request.Headers.Authorization = bearer;
-            using var response = await Http.SendAsync(request, deadline.Token);
+            using var response = await SendToAnyReplicaAsync(GatewayServices.ServiceAddresses(configuration, part.Service), part.Path(id), context, deadline.Token);
             if (!response.IsSuccessStatusCode)
             {
                 var reason = response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.BadGateway ? "unavailable" : ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -78,6 +76,24 @@ public static class SchoolOverview
         catch (HttpRequestException)
         {
             return (part, null, new MissingPart(part.Name, part.Service, "unavailable"));
+        }
+    }
+
+    /// <summary>Asks the service's replicas in turn until one answers: a replica that is down costs one refused connection.</summary>
+    private static async Task<HttpResponseMessage> SendToAnyReplicaAsync(IReadOnlyList<string> replicas, string path, HttpContext context, CancellationToken cancellationToken)
+    {
+        for (var i = 0; ; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(new Uri(replicas[i]), path));
+            if (AuthenticationHeaderValue.TryParse(context.Request.Headers.Authorization, out var bearer)) request.Headers.Authorization = bearer;
+            try
+            {
+                return await Http.SendAsync(request, cancellationToken);
+            }
+            catch (HttpRequestException) when (i + 1 < replicas.Count)
+            {
+                // the next replica
+            }
         }
     }
 

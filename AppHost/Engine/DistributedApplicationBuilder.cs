@@ -56,6 +56,14 @@ public sealed class DistributedApplicationBuilder
 
     public DistributedApplication Build()
     {
+        // Replicas from outside the graph (tests, benchmarks): Resources:<name>:Replicas.
+        foreach (var project in _resources.OfType<ProjectResource>())
+        {
+            if (Configuration.GetValue<int?>($"Resources:{project.Name}:Replicas") is { } replicas) project.Replicas = Math.Max(1, replicas);
+        }
+
+        if (Publish is null) AddReplicas();
+
         // Settings for one resource from outside the graph (benchmarks, tests): Resources:<name>:Environment:<VAR>.
         foreach (var resource in _resources)
         {
@@ -84,6 +92,40 @@ public sealed class DistributedApplicationBuilder
         if (Configuration.GetValue<bool>("Fresh")) StateFolder.WipeContents(StateDirectory, keep: InstanceLock.FileName);
         return new DistributedApplication(_resources, new StateFolder(StateDirectory), RepositoryRoot,
             durable: Configuration.GetValue("Durable", true), quiet: Configuration.GetValue<bool>("Quiet"), [.. StartedNotes]) { InstanceLock = instanceLock };
+    }
+
+    /// <summary>
+    /// Runs a project with replicas as that many processes: <c>registry</c>, <c>registry-2</c>, ... each with the same
+    /// settings, references and waits. What references it learns every replica's address (<c>services__registry__http__0</c>,
+    /// <c>__1</c>, ...: Aspire's convention) and waits for all of them; the gateway balances between them.
+    /// </summary>
+    private void AddReplicas()
+    {
+        foreach (var project in _resources.OfType<ProjectResource>().Where(p => p.Replicas > 1).ToList())
+        {
+            var replicas = new List<ProjectResource>();
+            for (var i = 2; i <= project.Replicas; i++)
+            {
+                var replica = new ProjectResource($"{project.Name}-{i}", project.ProjectDirectory) { ReplicaOf = project };
+                foreach (var (key, value) in project.Environment) replica.Environment[key] = value;
+                foreach (var (key, value) in project.Settings) replica.Settings[key] = value;
+                replica.References.AddRange(project.References);
+                replica.WaitsFor.AddRange(project.WaitsFor);
+                _resources.Insert(_resources.IndexOf(project) + i - 1, replica);
+                replicas.Add(replica);
+            }
+
+            foreach (var dependent in _resources.Where(r => r.References.Contains(project)).ToList())
+            {
+                for (var i = 0; i < replicas.Count; i++)
+                {
+                    var replica = replicas[i];
+                    dependent.Environment[$"services__{project.Name}__http__{i + 1}"] = () => replica.HttpEndpoint;
+                }
+
+                if (dependent.WaitsFor.Contains(project)) dependent.WaitsFor.AddRange(replicas);
+            }
+        }
     }
 
     public const string Usage = """

@@ -14,8 +14,10 @@ public sealed class ProjectResource(string name, string projectDirectory) : Proc
     public string ProjectDirectory { get; } = projectDirectory;
     /// <summary>Declared with a well-known port (the gateway): what operators and front-ends open.</summary>
     public bool FixedPort { get; internal set; }
-    /// <summary>Instances in a published deployment (<c>WithReplicas</c>).</summary>
+    /// <summary>Instances (<c>WithReplicas</c>): processes of their own when the AppHost runs the graph, a Deployment's replicas when published.</summary>
     public int Replicas { get; internal set; } = 1;
+    /// <summary>For a replica the AppHost runs (<c>registry-2</c>): the project it is a copy of.</summary>
+    public ProjectResource? ReplicaOf { get; internal init; }
     /// <summary>Its container image's name: the project's name in lower case, as the SDK's container publishing names it (Directory.Build.props).</summary>
     public string ImageName => Path.GetFileName(ProjectDirectory.TrimEnd('/')).ToLowerInvariant();
     public string HttpEndpoint => $"http://127.0.0.1:{Port}";
@@ -40,7 +42,7 @@ public sealed class ProjectResource(string name, string projectDirectory) : Proc
             ["ASPNETCORE_URLS"] = HttpEndpoint,
             ["ASPNETCORE_ENVIRONMENT"] = EnvironmentName,
             ["DOTNET_ENVIRONMENT"] = EnvironmentName,
-            ["OTEL_SERVICE_NAME"] = Name,
+            ["OTEL_SERVICE_NAME"] = ReplicaOf?.Name ?? Name,
             ["Logging__Console__FormatterName"] = "simple",
             ["Logging__Console__FormatterOptions__SingleLine"] = "true",
             // Each line names its request's trace (=> SpanId, TraceId, ...): one id finds a request in every service's log.

@@ -34,9 +34,9 @@ public sealed class CourseScenario
         return scenario;
     }
 
-    public static object NewCourse() => new
+    public static object NewCourse(string title = "Matrix course") => new
     {
-        title = "Matrix course", summary = "A course the authorization matrix works on.", language = "en", audience = "teachers", estimatedHours = 1.5m, licence = "CC-BY-4.0",
+        title, summary = "A course the authorization matrix works on.", language = "en", audience = "teachers", estimatedHours = 1.5m, licence = "CC-BY-4.0",
     };
 
     public static object NewRun()
