@@ -35,6 +35,13 @@ internal static class BenchmarkProgram
         var stateDir = Path.Combine(Path.GetTempPath(), "mensi-bench-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
+            // The replica benchmark starts graphs of its own, one after the other, with nothing else running.
+            if (selected.SequenceEqual(["replicas"]))
+            {
+                sections.Add(await ReplicaBenchmark.RunAsync(stateDir));
+                return 0;
+            }
+
             DistributedApplicationTesting platform;
             if (selected.Contains("startup"))
             {
@@ -77,6 +84,8 @@ internal static class BenchmarkProgram
                 if (selected.Contains("community")) sections.Add(await CommunityBenchmark.RunAsync(app, stateDir));
                 if (selected.Contains("policy")) sections.Add(await PolicyBenchmark.RunAsync(app, stateDir));
             }
+
+            if (selected.Contains("replicas")) sections.Add(await ReplicaBenchmark.RunAsync(stateDir + "-replicas"));
         }
         finally
         {
@@ -99,10 +108,10 @@ internal static class BenchmarkProgram
     private static string StartupRow(string kind, TimeSpan total, IEnumerable<Resource> resources) =>
         Invariant($"| {kind} | {total.TotalSeconds:0.0} s | {string.Join(", ", resources.Select(r => Invariant($"{r.Name} {r.TimeToHealthy?.TotalSeconds:0.0} s")))} |");
 
-    private static async Task<(DistributedApplicationTesting, TimeSpan)> StartAsync(string stateDir)
+    internal static async Task<(DistributedApplicationTesting, TimeSpan)> StartAsync(string stateDir, IReadOnlyDictionary<string, string?>? more = null)
     {
         var clock = Stopwatch.StartNew();
-        var testing = await DistributedApplicationTesting.StartAsync<global::Program>(new Dictionary<string, string?>
+        var testing = await DistributedApplicationTesting.StartAsync<global::Program>(new Dictionary<string, string?>(more ?? new Dictionary<string, string?>())
         {
             ["StateDir"] = stateDir,
             ["Durable"] = "true", // as an operator runs it

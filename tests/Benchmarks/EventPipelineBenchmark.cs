@@ -26,14 +26,14 @@ internal static class EventPipelineBenchmark
     private const int FirstNationalId = 600_000;
     private const double LatencyGoalMs = 50;
 
-    private sealed record Stage(string Name, double[] Sorted)
+    internal sealed record Stage(string Name, double[] Sorted)
     {
         public string Row() => Invariant($"| {Name} | {Sorted.Length} | {Percentile(Sorted, 50):0.0} | {Percentile(Sorted, 90):0.0} | {Percentile(Sorted, 99):0.0} | {(Sorted.Length == 0 ? double.NaN : Sorted[^1]):0.0} |");
     }
 
     public static async Task<Section> RunAsync(DistributedApplication app)
     {
-        var (platformRow, stages, endToEndP99) = await PlatformAsync(app);
+        var (platformRow, stages, endToEndP99) = await PlatformAsync(app, Window, "HTTP write → Registry outbox → broker → Clusters inbox");
         var (bareRow, bareP99) = await BaselineAsync(app.Get<RabbitMqResource>("rabbitmq").ConnectionString);
         var services = app.Resources.OfType<ProjectResource>().Where(p => p.Name is "registry" or "clusters").ToArray();
         return new Section("pipeline", "Event pipeline", Invariant($"""
@@ -63,7 +63,8 @@ internal static class EventPipelineBenchmark
             """));
     }
 
-    private static async Task<(string Row, IReadOnlyList<Stage> Stages, double P99)> PlatformAsync(DistributedApplication app)
+    /// <summary>Writers through the gateway for <paramref name="window"/>; the table row (labelled <paramref name="path"/>), the stages and the end-to-end p99.</summary>
+    internal static async Task<(string Row, IReadOnlyList<Stage> Stages, double P99)> PlatformAsync(DistributedApplication app, TimeSpan window, string path)
     {
         var gateway = app.Get<ProjectResource>("gateway").HttpEndpoint;
         using var tokens = new TokenClient(new Uri(gateway));
@@ -77,7 +78,7 @@ internal static class EventPipelineBenchmark
         var started = DateTimeOffset.UtcNow;
         await Task.WhenAll(Enumerable.Range(0, Writers).Select(async _ =>
         {
-            while (clock.Elapsed < Window)
+            while (clock.Elapsed < window)
             {
                 var id = Interlocked.Increment(ref nextId);
                 using var response = await client.PostAsJsonAsync("/api/v1/schools", new
@@ -130,7 +131,7 @@ internal static class EventPipelineBenchmark
             new Stage("write → took effect (end to end)", endToEnd),
         };
         var lastEffect = effects.Values.DefaultIfEmpty(started).Max();
-        var row = Invariant($"| HTTP write → Registry outbox → broker → Clusters inbox | {schools.Count} | {onTheWire.Count} | {copies} | {tookEffect} | {schools.Count - tookEffect} | {effects.Count / (lastEffect - started).TotalSeconds:0} | {Percentile(endToEnd, 50):0.0} | {Percentile(endToEnd, 99):0.0} |");
+        var row = Invariant($"| {path} | {schools.Count} | {onTheWire.Count} | {copies} | {tookEffect} | {schools.Count - tookEffect} | {effects.Count / (lastEffect - started).TotalSeconds:0} | {Percentile(endToEnd, 50):0.0} | {Percentile(endToEnd, 99):0.0} |");
         Console.WriteLine(row);
         foreach (var stage in stages) Console.WriteLine(stage.Row());
         return (row, stages, Percentile(endToEnd, 99));
