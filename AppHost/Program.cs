@@ -77,12 +77,11 @@ var gateway = builder.AddProject("gateway", "gateway")
     .WithEnvironment("Authentication__Issuer", issuer)
     .WaitFor(registry).WaitFor(clusters).WaitFor(courses).WaitFor(community).WaitFor(policy).WaitFor(identity);
 
-// Published, two of each API service and of the gateway (docs/operations.md, scaling). Identity keeps one: in a cluster
-// its sign-in cookie keys are each pod's own. On this machine one of each; tests and benchmarks ask for more
-// (Resources:<name>:Replicas), and the AppHost then runs and balances that many processes.
+// Published, two of each service and of the gateway (docs/operations.md, scaling). On this machine one of each; tests
+// and benchmarks ask for more (Resources:<name>:Replicas), and the AppHost then runs and balances that many processes.
 if (builder.Publish is not null)
 {
-    foreach (var api in new[] { registry, clusters, courses, community, policy, gateway }) api.WithReplicas(2);
+    foreach (var service in new[] { identity, registry, clusters, courses, community, policy, gateway }) service.WithReplicas(2);
 }
 
 builder.StartedNotes.Add(DevelopmentAccounts.Recipe(builder.RepositoryRoot, issuer));

@@ -8,14 +8,20 @@ using MenSI.ServiceDefaults.Data;
 using MenSI.ServiceDefaults.Http;
 using MenSI.ServiceDefaults.Security;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.AspNetCore.Identity;
 using OpenIddict.Validation.AspNetCore;
+using StackExchange.Redis;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace MenSI.Identity;
 
 public static class IdentityServices
 {
+    /// <summary>The Redis key of the data-protection key ring (sign-in cookies, anti-forgery tokens).</summary>
+    public const string DataProtectionKeys = "mensi:identity:data-protection-keys";
+
     /// <summary>
     /// The OpenID Connect provider: OpenIddict over EF Core stores, authorization code + PKCE for front-ends, client
     /// credentials for ministry systems, refresh tokens; JWT access tokens (signed, not encrypted, so every service
@@ -33,11 +39,11 @@ public static class IdentityServices
 
         var keys = configuration.GetSection("Identity:Keys").Get<TokenKeys>() ?? new TokenKeys();
         var (signingKey, encryptionKey) = keys.Load(builder.Environment);
-        if (keys.Folder is { } folder)
-        {
-            // Sign-in cookies and anti-forgery tokens stay valid across restarts, like the tokens.
-            builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(folder, "data-protection")));
-        }
+        // Sign-in cookies and anti-forgery tokens are protected with keys every replica shares and restarts keep: in Redis,
+        // where each replica finds the keys the others made (a folder would be each pod's own in a cluster).
+        builder.Services.AddDataProtection().SetApplicationName("mensi-identity");
+        builder.Services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer>((options, redis) =>
+            options.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), DataProtectionKeys));
 
         builder.Services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
             .AddCookie(SignInSession.Scheme, o =>

@@ -69,8 +69,8 @@ public partial class KubernetesPublishTests : IAsyncLifetime
             Assert.Equal(("http", "http"), (service.Spec.Ports.Single().Name, service.Spec.Ports.Single().TargetPort.Value));
         }
 
-        // Two of each API service and of the gateway; one Identity (its sign-in cookie keys are each pod's own).
-        Assert.All(Projects, name => Assert.Equal(name == "identity" ? 1 : 2, Base<V1Deployment>().Single(d => d.Metadata.Name == name).Spec.Replicas));
+        // Two of each: every service is safe with replicas (tests/EndToEnd.Tests/ReplicaTests.cs).
+        Assert.All(Projects, name => Assert.Equal(2, Base<V1Deployment>().Single(d => d.Metadata.Name == name).Spec.Replicas));
 
         var rule = Base<V1Ingress>().Single().Spec.Rules.Single();
         Assert.Equal("mensi.test", rule.Host);
