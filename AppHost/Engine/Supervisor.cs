@@ -14,13 +14,18 @@ public sealed record RestartPolicy(int MaxRestarts, TimeSpan BaseDelay, TimeSpan
 
 /// <summary>
 /// Watches a running graph: notices a process that exited by itself within a second and restarts it (each restart on
-/// its own task, so one resource's back-off never holds up another's), and probes health every few seconds.
+/// its own task, so one resource's back-off never holds up another's), and probes health every few seconds, each probe
+/// on its own task too: a probe that hangs makes its resource unhealthy after <see cref="ProbeTimeout"/>, and never
+/// keeps the supervisor from noticing the others.
 /// </summary>
 internal sealed class Supervisor(IReadOnlyList<Resource> resources, RestartPolicy policy, Func<Resource, CancellationToken, Task> start,
     Action<Resource, ResourceState> setState, Action<string> say)
 {
     private readonly Dictionary<Resource, Budget> _budgets = resources.ToDictionary(r => r, _ => new Budget());
     private readonly Dictionary<Resource, Task> _restarting = [];
+    private readonly Dictionary<Resource, (Task Probe, DateTime Since)> _probing = [];
+
+    public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(10);
 
     private sealed class Budget
     {
@@ -52,10 +57,9 @@ internal sealed class Supervisor(IReadOnlyList<Resource> resources, RestartPolic
                     {
                         _restarting[resource] = RestartAsync(resource, cancellationToken);
                     }
-                    else if (probeHealth && resource.State is ResourceState.Healthy or ResourceState.Unhealthy)
+                    else if (resource.State is ResourceState.Healthy or ResourceState.Unhealthy)
                     {
-                        var healthy = await resource.IsHealthyAsync(cancellationToken);
-                        setState(resource, healthy ? ResourceState.Healthy : ResourceState.Unhealthy);
+                        Probe(resource, probeHealth, cancellationToken);
                     }
                 }
             }
@@ -70,6 +74,44 @@ internal sealed class Supervisor(IReadOnlyList<Resource> resources, RestartPolic
         }
 
         try { await Task.WhenAll(_restarting.Values); } catch (OperationCanceledException) { }
+    }
+
+    /// <summary>Starts a probe when it is time and none is running; says so once when one has run longer than it may.</summary>
+    private void Probe(Resource resource, bool due, CancellationToken cancellationToken)
+    {
+        if (_probing.TryGetValue(resource, out var probe))
+        {
+            if (!probe.Probe.IsCompleted)
+            {
+                if (DateTime.UtcNow - probe.Since > ProbeTimeout && resource.State == ResourceState.Healthy)
+                {
+                    say($"{resource.Name}'s health check has not answered in {ProbeTimeout.TotalSeconds:0} s.");
+                    setState(resource, ResourceState.Unhealthy);
+                }
+
+                return;
+            }
+
+            _probing.Remove(resource);
+        }
+
+        if (!due) return;
+        _probing[resource] = (ProbeAsync(resource, cancellationToken), DateTime.UtcNow);
+    }
+
+    private async Task ProbeAsync(Resource resource, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var healthy = await resource.IsHealthyAsync(cancellationToken);
+            // A crash noticed meanwhile is the restart's to report.
+            if (resource.State is ResourceState.Healthy or ResourceState.Unhealthy) setState(resource, healthy ? ResourceState.Healthy : ResourceState.Unhealthy);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            say($"{resource.Name}'s health check failed: {e.Message}");
+            setState(resource, ResourceState.Unhealthy);
+        }
     }
 
     private async Task RestartAsync(Resource resource, CancellationToken cancellationToken)

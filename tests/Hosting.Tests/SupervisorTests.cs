@@ -27,6 +27,17 @@ internal sealed class CrashingResource(string name) : Resource(name)
     public override Task StopAsync() => Task.CompletedTask;
 }
 
+/// <summary>A resource whose health check, once told to, never answers.</summary>
+internal sealed class HangingProbeResource(string name) : Resource(name)
+{
+    private readonly TaskCompletionSource<int> _exit = new();
+    public volatile bool Hang;
+    public override Task<int>? Exited => _exit.Task;
+    public override Task StartAsync(RunContext context, CancellationToken cancellationToken) => Task.CompletedTask;
+    public override Task<bool> IsHealthyAsync(CancellationToken cancellationToken) => Hang ? new TaskCompletionSource<bool>().Task : Task.FromResult(true);
+    public override Task StopAsync() => Task.CompletedTask;
+}
+
 public class SupervisorTests
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(20);
@@ -108,12 +119,35 @@ public class SupervisorTests
         await running;
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
+    /// <summary>A health check that never answers (a wedged server) neither stalls supervision nor leaves its resource "healthy".</summary>
+    [Fact]
+    public async Task A_hung_health_check_neither_stalls_supervision_nor_passes_for_healthy()
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        var wedged = new HangingProbeResource("redis");
+        var other = new CrashingResource("registry");
+        var (supervisor, said) = Supervise(new RestartPolicy(5, TimeSpan.FromMilliseconds(10), StableAfter: TimeSpan.FromSeconds(30)), wedged, other);
+        using var stop = new CancellationTokenSource();
+        var running = supervisor.RunAsync(Tick, 1, stop.Token);
+
+        wedged.Hang = true;
+        await Task.Delay(300); // its probe now hangs
+        other.Crash();
+        var crashed = Stopwatch.StartNew();
+        await WaitUntilAsync(() => other.Starts == 1 && other.State == ResourceState.Healthy);
+        Assert.True(crashed.Elapsed < TimeSpan.FromSeconds(2), $"the crash was noticed after {crashed.Elapsed.TotalSeconds:0.0} s: supervision waited on the hung probe");
+
+        await WaitUntilAsync(() => wedged.State == ResourceState.Unhealthy, Supervisor.ProbeTimeout + TimeSpan.FromSeconds(5));
+        Assert.Contains(said, line => line.Contains("redis's health check has not answered", StringComparison.Ordinal));
+        await stop.CancelAsync();
+        await running;
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan? patience = null)
+    {
+        var deadline = DateTime.UtcNow + (patience ?? TimeSpan.FromSeconds(10));
         while (!condition())
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("The supervisor did not get there in 10 s.");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The supervisor did not get there in {(patience ?? TimeSpan.FromSeconds(10)).TotalSeconds:0} s.");
             await Task.Delay(10);
         }
     }
