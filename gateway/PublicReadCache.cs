@@ -107,6 +107,7 @@ public sealed class PublicReadCache(IConnectionMultiplexer redis, CacheInvalidat
             }
 
             response.Headers["X-Cache"] = "miss";
+            response.Headers.CacheControl = "public, no-cache"; // as a hit says it: revalidate, and a 304 is cheap
             if (context.Request.Headers.IfNoneMatch.Any(v => v == response.Headers.ETag.ToString()))
             {
                 response.StatusCode = StatusCodes.Status304NotModified;

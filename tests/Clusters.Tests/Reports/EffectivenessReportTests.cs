@@ -53,8 +53,11 @@ public class EffectivenessReportTests(ClustersFixture clusters)
         await AssessAsync(a2, "2026-02-01", Flat(4));   // one assessment: no change to measure
         await AssessAsync(b1, "2025-03-01", Flat(3));
         await AssessAsync(b1, "2026-03-01", new SelfieScores(2, 3, 2, 3, 2, 3, 2, 3)); // 3.0 -> 2.5: -0.5
-        await clusters.FactsAsync(b1, f => f.TryGetProperty("latestAssessedOn", out var d) && d.GetString() == "2026-03-01");
-        await clusters.FactsAsync(a1, f => f.TryGetProperty("latestAssessedOn", out var d) && d.GetString() == "2026-01-15");
+        // Both assessments of each, not just the later: they may land in either order.
+        await clusters.FactsAsync(b1, f => f.TryGetProperty("latestAssessedOn", out var d) && d.GetString() == "2026-03-01"
+                                           && f.TryGetProperty("firstAssessedOn", out var e) && e.GetString() == "2025-03-01");
+        await clusters.FactsAsync(a1, f => f.TryGetProperty("latestAssessedOn", out var d) && d.GetString() == "2026-01-15"
+                                           && f.TryGetProperty("firstAssessedOn", out var e) && e.GetString() == "2025-01-15");
         await clusters.FactsAsync(a2, f => f.TryGetProperty("latestAssessedOn", out _));
 
         var a = await ActiveAsync(clusters.Admin, m1, "top-down", a1, a2);
