@@ -10,8 +10,8 @@ namespace MenSI.Gateway;
 /// The gateway's rate limits, counted in Redis so they hold across every gateway instance: one counter per caller (a
 /// signed-in subject, else the client's address) whose window starts at its first request and ends when the key expires.
 /// A caller far below its limit costs no round trip: its requests are counted here and added to Redis in the background
-/// every <see cref="FlushEvery"/>. Once what this instance knows (Redis' count at the last exchange plus its own since)
-/// reaches half the limit, every request asks Redis first, so the limit itself is exact across instances. While Redis
+/// every <see cref="FlushEvery"/>, within a share of what is left below half the limit (<see cref="AssumedInstances"/>).
+/// Beyond that share every request asks Redis first, so the limit itself is exact across instances. While Redis
 /// is unreachable each instance counts on its own (a limit per instance beats refusing everyone or limiting no one), and
 /// says so in its log. Health probes are never limited: an operator must always see the state.
 /// </summary>
@@ -19,6 +19,8 @@ public sealed class GatewayRateLimiting : IMiddleware, IAsyncDisposable
 {
     private const string KeyPrefix = "mensi:gateway:rate:";
     public static readonly TimeSpan FlushEvery = TimeSpan.FromMilliseconds(100);
+    /// <summary>How many gateway instances the local allowance is shared among; with more, a caller could pass its limit by a little.</summary>
+    public const int AssumedInstances = 8;
 
     // Add n, start the window on the first request, and say the count and how long the window has left.
     private static readonly LuaScript Count = LuaScript.Prepare("""
@@ -85,8 +87,10 @@ public sealed class GatewayRateLimiting : IMiddleware, IAsyncDisposable
         lock (window.Gate)
         {
             if (window.EndsAt != DateTime.MinValue && now >= window.EndsAt) (window.Known, window.Pending, window.EndsAt) = (0, 0, DateTime.MinValue);
-            // Far below the limit (and the window known): count here, Redis hears of it in the background.
-            if (window.EndsAt != DateTime.MinValue && window.Known + window.Pending + 1 <= limit.PermitLimit / 2)
+            // Far below the limit (and the window known): count here, Redis hears of it in the background. Each of up to
+            // AssumedInstances gateways may do so with its share of what is left below half the limit, so together they
+            // never pass it before one of them asks Redis.
+            if (window.EndsAt != DateTime.MinValue && window.Pending + 1 <= (limit.PermitLimit / 2 - window.Known) / AssumedInstances)
             {
                 window.Pending++;
                 return (true, TimeSpan.Zero);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -28,15 +29,17 @@ public sealed class PersonaTokens(Uri baseAddress, string adminEmail, string adm
         var email = $"{persona.Role}-{Guid.NewGuid():N}@tests.mensi.example";
         var password = "Test-password-" + Guid.NewGuid().ToString("N")[..8];
         using var admin = Authorized(new HttpClient { BaseAddress = baseAddress }, await AdminTokenAsync());
-        using var created = await admin.PostAsJsonAsync("/api/v1/users", new
+        var user = new { email, displayName = $"Test {persona.Role}", password, roles = new[] { persona.Role }, country = persona.Country, schoolId = persona.SchoolId };
+        var created = await admin.PostAsJsonAsync("/api/v1/users", user);
+        // A 503 says a dependency hiccupped and nothing was written: retry after Retry-After, as any client should.
+        for (var retry = 0; retry < 3 && created.StatusCode == HttpStatusCode.ServiceUnavailable; retry++)
         {
-            email,
-            displayName = $"Test {persona.Role}",
-            password,
-            roles = new[] { persona.Role },
-            country = persona.Country,
-            schoolId = persona.SchoolId,
-        });
+            await Task.Delay(created.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
+            created.Dispose();
+            created = await admin.PostAsJsonAsync("/api/v1/users", user);
+        }
+
+        using var _ = created;
         if (!created.IsSuccessStatusCode) throw new InvalidOperationException($"Creating a {persona} answered {(int)created.StatusCode}: {await created.Content.ReadAsStringAsync()}");
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         return (id, email, password);
