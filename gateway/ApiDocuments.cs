@@ -20,7 +20,6 @@ public static class ApiDocuments
     private static readonly TimeSpan Freshness = TimeSpan.FromSeconds(30);
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
     private static readonly Lazy<string> AsyncApi = new(() => AsyncApiDocument.Build().ToJsonString(Indented));
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
     private static readonly ConcurrentDictionary<string, (DateTime At, Task<JsonObject?> Document)> Recent = new();
 
     public static WebApplication MapApiDocuments(this WebApplication app)
@@ -44,8 +43,7 @@ public static class ApiDocuments
             if (document == Merged) return Results.Json(await MergedAsync(app.Configuration, services, publicBase), Indented);
             if (!services.Contains(document)) return Problems.Problem(StatusCodes.Status404NotFound, ProblemTypes.NotFound, "No such document.", $"Documents: {Merged}, {string.Join(", ", services)}.");
             if (await ServiceDocumentAsync(app.Configuration, document, publicBase) is { } one) return Results.Json(one, Indented);
-            context.Response.Headers.RetryAfter = "5";
-            return Problems.Problem(StatusCodes.Status503ServiceUnavailable, ProblemTypes.Unavailable, "Service unavailable.", $"{document} does not answer; retry shortly.");
+            return Problems.Unavailable(context.Response, $"{document} does not answer; retry shortly.");
         }
 
         app.MapScalarApiReference("/docs", options =>
@@ -102,8 +100,9 @@ public static class ApiDocuments
     {
         try
         {
-            var address = GatewayServices.ServiceAddresses(configuration, service)[0].TrimEnd('/');
-            return await Http.GetFromJsonAsync<JsonObject>($"{address}/openapi/v1.json");
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            using var response = await ServiceCalls.GetFromAnyReplicaAsync(GatewayServices.ServiceAddresses(configuration, service), "/openapi/v1.json", patience.Token);
+            return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonObject>(patience.Token) : null;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
         {

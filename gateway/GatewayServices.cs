@@ -104,8 +104,7 @@ public static class GatewayServices
                 _ => (StatusCodes.Status503ServiceUnavailable, "The service behind this route is unavailable; retry shortly."),
             };
             context.Response.StatusCode = status;
-            context.Response.Headers.RetryAfter = "5";
-            await Problems.Problem(status, ProblemTypes.Unavailable, "Service unavailable.", detail).ExecuteAsync(context);
+            await Problems.Unavailable(context.Response, detail, status).ExecuteAsync(context);
         }
     }
 
@@ -138,8 +137,6 @@ public static class GatewayServices
 /// </summary>
 internal sealed class RouteHealthCheck(string address) : IHealthCheck
 {
-    // Not from the client factory: its resilience handler would retry, and a probe must report what it sees.
-    private static readonly HttpClient Client = new() { Timeout = TimeSpan.FromSeconds(2) };
     private static readonly TimeSpan Freshness = TimeSpan.FromSeconds(3);
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (DateTime At, Task<HealthCheckResult> Result)> Recent = new();
 
@@ -155,7 +152,8 @@ internal sealed class RouteHealthCheck(string address) : IHealthCheck
     {
         try
         {
-            using var response = await Client.GetAsync(new Uri(new Uri(address), "/health"));
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            using var response = await ServiceCalls.GetFromAnyReplicaAsync([address], "/health", patience.Token);
             return response.IsSuccessStatusCode
                 ? HealthCheckResult.Healthy(address)
                 : new HealthCheckResult(failureStatus, $"{address} answered {(int)response.StatusCode}");

@@ -20,10 +20,6 @@ public static class SchoolOverview
 {
     private sealed record Part(string Name, string Service, Func<Guid, string> Path, Func<JsonNode, Guid, JsonNode?>? Shape = null);
 
-    // Not from the client factory: its resilience handler would retry a refused connection past the part's timeout,
-    // and the overview must say at once that a service is down.
-    private static readonly HttpClient Http = new(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(1), PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2) });
-
     private static readonly Part[] Parts =
     [
         new("profile", "registry", id => $"/api/v1/schools/{id}"),
@@ -59,7 +55,8 @@ public static class SchoolOverview
         var clock = Stopwatch.StartNew();
         try
         {
-            using var response = await SendToAnyReplicaAsync(GatewayServices.ServiceAddresses(configuration, part.Service), part.Path(id), context, deadline.Token);
+            var bearer = AuthenticationHeaderValue.TryParse(context.Request.Headers.Authorization, out var parsed) ? parsed : null;
+            using var response = await ServiceCalls.GetFromAnyReplicaAsync(GatewayServices.ServiceAddresses(configuration, part.Service), part.Path(id), deadline.Token, bearer);
             if (!response.IsSuccessStatusCode)
             {
                 var reason = response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.BadGateway ? "unavailable" : ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -76,24 +73,6 @@ public static class SchoolOverview
         catch (HttpRequestException)
         {
             return (part, null, new MissingPart(part.Name, part.Service, "unavailable"));
-        }
-    }
-
-    /// <summary>Asks the service's replicas in turn until one answers: a replica that is down costs one refused connection.</summary>
-    private static async Task<HttpResponseMessage> SendToAnyReplicaAsync(IReadOnlyList<string> replicas, string path, HttpContext context, CancellationToken cancellationToken)
-    {
-        for (var i = 0; ; i++)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(new Uri(replicas[i]), path));
-            if (AuthenticationHeaderValue.TryParse(context.Request.Headers.Authorization, out var bearer)) request.Headers.Authorization = bearer;
-            try
-            {
-                return await Http.SendAsync(request, cancellationToken);
-            }
-            catch (HttpRequestException) when (i + 1 < replicas.Count)
-            {
-                // the next replica
-            }
         }
     }
 

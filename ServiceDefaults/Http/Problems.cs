@@ -76,6 +76,16 @@ public static class Problems
     public static ProblemHttpResult Forbidden(string detail) =>
         Problem(StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "Not allowed.", detail);
 
+    /// <summary>How long a client waits before retrying a 503 (or a gateway's 504): the one figure every such answer gives.</summary>
+    public const string RetryAfterSeconds = "5";
+
+    /// <summary>A dependency is down or too slow: 503 (or 504) with <c>Retry-After</c>; nothing was changed.</summary>
+    public static ProblemHttpResult Unavailable(HttpResponse response, string detail, int status = StatusCodes.Status503ServiceUnavailable)
+    {
+        response.Headers.RetryAfter = RetryAfterSeconds;
+        return Problem(status, ProblemTypes.Unavailable, "Service unavailable.", detail);
+    }
+
     public static ProblemHttpResult Problem(int status, string type, string title, string detail, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(detail, statusCode: status, title: title, type: type, extensions: extensions);
 }
@@ -156,13 +166,11 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         if (context.RequestAborted.IsCancellationRequested) return true;
 
         context.Response.StatusCode = status;
-        if (status == StatusCodes.Status503ServiceUnavailable) context.Response.Headers.RetryAfter = RetryAfterSeconds;
+        if (status == StatusCodes.Status503ServiceUnavailable) context.Response.Headers.RetryAfter = Problems.RetryAfterSeconds;
         var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Type = type, Title = title, Detail = detail };
         if (errors is not null) problem.Extensions["errors"] = errors;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = null });
     }
-
-    private const string RetryAfterSeconds = "5";
 
     private static (int, string, string, string, Dictionary<string, string[]>?) Classify(Exception exception) => exception switch
     {
@@ -179,7 +187,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             (400, ProblemTypes.MalformedRequest, "The request is malformed.", "The body could not be read as its content type says (or is over a form limit).", null),
         _ when TransientFailures.IsTransient(exception) =>
             (503, ProblemTypes.Unavailable, "The service is temporarily unavailable.",
-             $"A service this request needs does not answer; nothing was changed. Retry after {RetryAfterSeconds} seconds.", null),
+             $"A service this request needs does not answer; nothing was changed. Retry after {Problems.RetryAfterSeconds} seconds.", null),
         _ => (500, ProblemTypes.Internal, "An unexpected error occurred.", "The error has been logged; quote the trace id when reporting it.", null),
     };
 
