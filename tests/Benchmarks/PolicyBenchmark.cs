@@ -102,7 +102,7 @@ internal static class PolicyBenchmark
 
             | events in the log | took | events/s | target | |
             | ---: | ---: | ---: | ---: | --- |
-            | {logged:N0} | {caughtUp.TotalSeconds:0} s | {rate:0} | {CatchUpTarget:0} | {(rate >= CatchUpTarget && logged == sent && sent == Events ? "met" : "**not met**")} |
+            | {logged:N0} | {caughtUp.TotalSeconds:0} s | {rate:0} | {CatchUpTarget:0} | {Verdict(rate >= CatchUpTarget && logged == sent && sent == Events)} |
 
             Policy's resident memory (VmRSS) as the log filled:
 

@@ -86,6 +86,9 @@ internal static partial class BenchmarkDocument
         return sb.ToString();
     }
 
+    /// <summary>A target's verdict, the one wording every benchmark uses.</summary>
+    public static string Verdict(bool met) => met ? "met" : "**not met**";
+
     public static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p / 100 * sorted.Length) - 1)];
 

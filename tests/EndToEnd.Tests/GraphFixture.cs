@@ -13,9 +13,15 @@ using Xunit;
 namespace MenSI.EndToEnd.Tests;
 
 /// <summary>The AppHost's own graph, started once for a test class, reached through its gateway.</summary>
-public sealed class GraphFixture : IAsyncLifetime
+public class GraphFixture : IAsyncLifetime
 {
+    private readonly IReadOnlyDictionary<string, string?> _settings;
     private DistributedApplicationTesting? _testing;
+
+    public GraphFixture() : this(new Dictionary<string, string?>()) { }
+
+    /// <summary>The graph with <paramref name="settings"/> on top (<c>Resources:&lt;name&gt;:Replicas</c>, ...).</summary>
+    protected GraphFixture(IReadOnlyDictionary<string, string?> settings) => _settings = settings;
 
     public DistributedApplication App => _testing!.Application;
     public Uri Gateway { get; private set; } = null!;
@@ -28,7 +34,7 @@ public sealed class GraphFixture : IAsyncLifetime
     {
         var port = Ports.Free();
         _testing = await DistributedApplicationTesting.StartAsync<Program>(
-            new Dictionary<string, string?> { ["gateway-port"] = port.ToString(CultureInfo.InvariantCulture) });
+            new Dictionary<string, string?>(_settings) { ["gateway-port"] = port.ToString(CultureInfo.InvariantCulture) });
         Gateway = new Uri($"http://127.0.0.1:{port}");
         Tokens = new PersonaTokens(Gateway, IdentityHost.AdminEmail, IdentityHost.SeedPassword);
         Wire = await EventListener.StartAsync(App.Get<RabbitMqResource>("rabbitmq").ConnectionString, EventNames.All().Select(EventNames.ExchangeFor).ToArray());

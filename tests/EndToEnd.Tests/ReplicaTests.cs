@@ -12,38 +12,15 @@ using Xunit.Abstractions;
 namespace MenSI.EndToEnd.Tests;
 
 /// <summary>The AppHost's graph with two replicas of every service with an API and a database, the gateway balancing between them.</summary>
-public sealed class ReplicatedGraphFixture : IAsyncLifetime
+public sealed class ReplicatedGraphFixture() : GraphFixture(new Dictionary<string, string?>
 {
-    private DistributedApplicationTesting? _testing;
-
-    public DistributedApplication App => _testing!.Application;
-    public Uri Gateway { get; private set; } = null!;
-    public PersonaTokens Tokens { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        var port = Ports.Free();
-        _testing = await DistributedApplicationTesting.StartAsync<Program>(new Dictionary<string, string?>
-        {
-            ["gateway-port"] = port.ToString(CultureInfo.InvariantCulture),
-            ["Resources:identity:Replicas"] = "2",
-            ["Resources:registry:Replicas"] = "2",
-            ["Resources:clusters:Replicas"] = "2",
-            ["Resources:courses:Replicas"] = "2",
-            ["Resources:community:Replicas"] = "2",
-            ["Resources:policy:Replicas"] = "2",
-        });
-        Gateway = new Uri($"http://127.0.0.1:{port}");
-        Tokens = new PersonaTokens(Gateway, IdentityHost.AdminEmail, IdentityHost.SeedPassword);
-    }
-
-    public HttpClient Client(string? accessToken = null) => PersonaTokens.Authorized(new HttpClient { BaseAddress = Gateway }, accessToken);
-
-    public async Task DisposeAsync()
-    {
-        if (_testing is not null) await _testing.DisposeAsync();
-    }
-}
+    ["Resources:identity:Replicas"] = "2",
+    ["Resources:registry:Replicas"] = "2",
+    ["Resources:clusters:Replicas"] = "2",
+    ["Resources:courses:Replicas"] = "2",
+    ["Resources:community:Replicas"] = "2",
+    ["Resources:policy:Replicas"] = "2",
+});
 
 /// <summary>
 /// Every service is safe with replicas: through the gateway, with two of each stateful-API service, events are neither

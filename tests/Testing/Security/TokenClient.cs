@@ -44,8 +44,7 @@ public sealed class TokenClient : IDisposable
     /// <summary>Signs in through the sign-in page (as the web front-end, unless another registered front-end is named); throws <see cref="SignInRefusedException"/> when the page refuses.</summary>
     public async Task<TokenResponse> SignInAsync(string email, string password, string clientId = FrontEndClientId, string redirectUri = FrontEndRedirect)
     {
-        var verifier = WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
-        var challenge = WebEncoders.Base64UrlEncode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
+        var (verifier, challenge) = Pkce();
         var state = Guid.NewGuid().ToString("N");
         var authorize = QueryHelpers.AddQueryString("/connect/authorize", new Dictionary<string, string?>
         {
@@ -113,12 +112,10 @@ public sealed class TokenClient : IDisposable
     /// <summary>Whether this browser still has a sign-in session: authorize with <c>prompt=none</c> gives a code only then.</summary>
     public async Task<bool> HasSessionAsync()
     {
-        var verifier = WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
         var authorize = QueryHelpers.AddQueryString("/connect/authorize", new Dictionary<string, string?>
         {
             ["client_id"] = FrontEndClientId, ["response_type"] = "code", ["scope"] = "openid mensi-api", ["prompt"] = "none",
-            ["redirect_uri"] = FrontEndRedirect, ["state"] = "s", ["code_challenge_method"] = "S256",
-            ["code_challenge"] = WebEncoders.Base64UrlEncode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))),
+            ["redirect_uri"] = FrontEndRedirect, ["state"] = "s", ["code_challenge_method"] = "S256", ["code_challenge"] = Pkce().Challenge,
         });
         var back = await FollowAsync(new Uri(authorize, UriKind.Relative));
         var callback = back.Headers.Location ?? throw new InvalidOperationException($"Authorize answered {(int)back.StatusCode} without a redirect.");
@@ -126,6 +123,13 @@ public sealed class TokenClient : IDisposable
         if (query.ContainsKey("code")) return true;
         Assert(query["error"] == "login_required", $"Authorize with prompt=none answered {callback}.");
         return false;
+    }
+
+    /// <summary>A PKCE verifier and its S256 challenge.</summary>
+    private static (string Verifier, string Challenge) Pkce()
+    {
+        var verifier = WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+        return (verifier, WebEncoders.Base64UrlEncode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))));
     }
 
     /// <summary>Follows redirects that stay on Identity; stops at the first answer that is not one (or leaves it).</summary>
