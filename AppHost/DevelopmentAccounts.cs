@@ -9,11 +9,22 @@ namespace MenSI.AppHost;
 /// </summary>
 internal static class DevelopmentAccounts
 {
+    private static IConfigurationSection Seed(string repositoryRoot) => new ConfigurationBuilder()
+        .AddJsonFile(Path.Combine(repositoryRoot, "services/Identity/appsettings.Development.json"), optional: true)
+        .Build().GetSection("Identity:Seed");
+
+    /// <summary>The seeded network admin: who seeds the demo network.</summary>
+    public static (string Email, string Password) Admin(string repositoryRoot)
+    {
+        var seed = Seed(repositoryRoot);
+        var admin = seed.GetSection("Users").GetChildren().FirstOrDefault(u => u["Role"] == "network-admin")
+                    ?? throw new InvalidOperationException("Identity's appsettings.Development.json seeds no network admin.");
+        return (admin["Email"]!, seed["Password"]!);
+    }
+
     public static string Recipe(string repositoryRoot, string gateway)
     {
-        var seed = new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(repositoryRoot, "services/Identity/appsettings.Development.json"), optional: true)
-            .Build().GetSection("Identity:Seed");
+        var seed = Seed(repositoryRoot);
         var password = seed["Password"];
         var text = new StringBuilder();
         text.AppendLine("Development accounts (password for every user: " + password + "):");

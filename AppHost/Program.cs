@@ -1,8 +1,16 @@
 using MenSI.AppHost;
+using MenSI.AppHost.Demo;
 using MenSI.Hosting;
 using Microsoft.Extensions.Configuration;
 
-// The MenSI network on one machine (options: --help), or the same graph as Kubernetes manifests (publish kubernetes --output DIR).
+// The MenSI network on one machine (options: --help), or the same graph as Kubernetes manifests (publish kubernetes --output DIR),
+// or the demo network seeded into a running one (demo).
+if (args is ["demo", ..])
+{
+    Environment.ExitCode = await DemoCommand.RunAsync(args[1..]);
+    return;
+}
+
 var builder = DistributedApplication.CreateBuilder(args);
 
 var gatewayPort = builder.Configuration.GetValue("gateway-port", 5080);
@@ -85,6 +93,14 @@ if (builder.Publish is not null)
 }
 
 builder.StartedNotes.Add(DevelopmentAccounts.Recipe(builder.RepositoryRoot, issuer));
+if (builder.Configuration.GetValue<bool>("demo"))
+{
+    builder.OnStarted.Add(async (app, cancellationToken) =>
+    {
+        var demo = DemoCommand.For(new Uri(issuer), builder.RepositoryRoot, builder.StateDirectory, app.Log.Say);
+        foreach (var line in DemoNetwork.Describe(await demo.SeedAsync(cancellationToken), new Uri(issuer)).Split('\n')) app.Log.Say(line);
+    });
+}
 
 await builder.Build().RunAsync();
 

@@ -15,14 +15,16 @@ public sealed class DistributedApplication : IAsyncDisposable
 
     private readonly IReadOnlyList<Resource> _resources;
     private readonly IReadOnlyList<string> _startedNotes;
+    private readonly IReadOnlyList<Func<DistributedApplication, CancellationToken, Task>> _onStarted;
     private readonly RunContext _context;
     private readonly CancellationTokenSource _supervision = new();
     private Task _supervisor = Task.CompletedTask;
     private volatile bool _stopping;
 
     internal DistributedApplication(IReadOnlyList<Resource> resources, StateFolder state, string repositoryRoot, bool durable, bool quiet,
-        IReadOnlyList<string> startedNotes)
+        IReadOnlyList<string> startedNotes, IReadOnlyList<Func<DistributedApplication, CancellationToken, Task>> onStarted)
     {
+        _onStarted = onStarted;
         _resources = resources;
         _startedNotes = startedNotes;
         State = state;
@@ -180,8 +182,9 @@ public sealed class DistributedApplication : IAsyncDisposable
     {
         var testing = DistributedApplicationTesting.Current;
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        // Ctrl+C while starting cancels the start: what was started is stopped at once, not after the rest is healthy.
-        using var startUp = new CancellationTokenSource();
+        // Ctrl+C while starting cancels the start (what was started is stopped at once, not after the rest is healthy),
+        // and after it, what runs on start (a demo being seeded).
+        using var stopping = new CancellationTokenSource();
         var signals = 0;
         void OnSignal(PosixSignalContext context)
         {
@@ -190,7 +193,7 @@ public sealed class DistributedApplication : IAsyncDisposable
             {
                 Log.Say("Stopping (press Ctrl+C again to force)...");
                 stop.TrySetResult();
-                startUp.Cancel();
+                stopping.Cancel();
             }
             else
             {
@@ -204,9 +207,9 @@ public sealed class DistributedApplication : IAsyncDisposable
         using var sigterm = testing is null ? PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal) : null;
         try
         {
-            await StartAsync(startUp.Token);
+            await StartAsync(stopping.Token);
         }
-        catch (Exception) when (testing is null && startUp.IsCancellationRequested)
+        catch (Exception) when (testing is null && stopping.IsCancellationRequested)
         {
             Log.Say("Stopped during start-up.");
             System.Environment.ExitCode = 130;
@@ -229,6 +232,13 @@ public sealed class DistributedApplication : IAsyncDisposable
             }
 
             foreach (var note in _startedNotes) Console.WriteLine(note);
+        }
+
+        foreach (var onStarted in _onStarted)
+        {
+            try { await onStarted(this, stopping.Token); }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested) { break; }
+            catch (Exception e) { Log.Say($"After start-up: {e.Message} (the network keeps running)."); }
         }
         if (testing is not null)
         {

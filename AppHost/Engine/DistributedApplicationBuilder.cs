@@ -38,6 +38,8 @@ public sealed class DistributedApplicationBuilder
     public string StateDirectory { get; }
     /// <summary>Printed once after every resource is healthy: how to use what was just started.</summary>
     public IList<string> StartedNotes { get; } = [];
+    /// <summary>Run once after every resource is healthy, in order (say, seeding a demo); cancelled by Ctrl+C. A failure is logged, not fatal.</summary>
+    public IList<Func<DistributedApplication, CancellationToken, Task>> OnStarted { get; } = [];
     public IReadOnlyList<Resource> Resources => _resources;
 
     public ResourceBuilder<PostgresServerResource> AddPostgres(string name) => Add(new PostgresServerResource(name));
@@ -91,7 +93,7 @@ public sealed class DistributedApplicationBuilder
 
         if (Configuration.GetValue<bool>("Fresh")) StateFolder.WipeContents(StateDirectory, keep: InstanceLock.FileName);
         return new DistributedApplication(_resources, new StateFolder(StateDirectory), RepositoryRoot,
-            durable: Configuration.GetValue("Durable", true), quiet: Configuration.GetValue<bool>("Quiet"), [.. StartedNotes]) { InstanceLock = instanceLock };
+            durable: Configuration.GetValue("Durable", true), quiet: Configuration.GetValue<bool>("Quiet"), [.. StartedNotes], [.. OnStarted]) { InstanceLock = instanceLock };
     }
 
     /// <summary>
@@ -133,6 +135,7 @@ public sealed class DistributedApplicationBuilder
           --fresh              wipe the state folder first: a new, empty network
           --state-dir DIR      keep the state (data, logs, PIDs) in DIR instead of .state/
           --gateway-port N     the gateway's port on localhost (default 5080)
+          --demo               once started, seed the demo network through the public API (idempotent)
           --help               this text
 
         usage: dotnet run --project AppHost -- publish kubernetes --output DIR [OPTIONS]
@@ -140,6 +143,9 @@ public sealed class DistributedApplicationBuilder
           --public-url URL     the address clients use, served by the Ingress (default https://mensi.example.org/)
           --image-prefix P     container images are P<service>:TAG (default mensi/)
           --image-tag T        (default latest)
+
+        usage: dotnet run --project AppHost -- demo [--gateway-url URL] [--state-dir DIR]
+          seeds the demo network into a network that is already running (default http://localhost:5080/)
         """;
 
     /// <summary>Refuses what it does not know, with the usage, before anything starts; null when the arguments are fine.</summary>
@@ -150,7 +156,7 @@ public sealed class DistributedApplicationBuilder
         {
             switch (args[i])
             {
-                case "--fresh":
+                case "--fresh" or "--demo":
                     continue;
                 case "--state-dir" or "--gateway-port" when i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal):
                     if (args[i] == "--gateway-port" && !(int.TryParse(args[i + 1], out var port) && port is > 0 and < 65536)) return $"--gateway-port takes a port number, not '{args[i + 1]}'.";
@@ -193,9 +199,9 @@ public sealed class DistributedApplicationBuilder
             Value("--image-prefix") ?? "mensi/", Value("--image-tag") ?? "latest");
     }
 
-    // "--fresh" alone is a switch; the configuration command-line provider wants a value.
+    // "--fresh" and "--demo" alone are switches; the configuration command-line provider wants a value.
     private static string[] Normalise(string[] args) =>
-        args.SelectMany(a => a == "--fresh" ? ["--fresh", "true"] : new[] { a }).ToArray();
+        args.SelectMany(a => a is "--fresh" or "--demo" ? [a, "true"] : new[] { a }).ToArray();
 }
 
 /// <summary>The repository's root: the folder holding MenSI.Platform.sln, found from where we run or were built.</summary>
