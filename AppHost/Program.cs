@@ -85,6 +85,10 @@ var gateway = builder.AddProject("gateway", "gateway")
     .WithEnvironment("Authentication__Issuer", issuer)
     .WaitFor(registry).WaitFor(clusters).WaitFor(courses).WaitFor(community).WaitFor(policy).WaitFor(identity);
 
+// On one machine every browser and script is 127.0.0.1, so the per-address limit for anonymous calls (sign-in pages,
+// the public directory) would be shared by everyone at once; a published gateway keeps its own, per real address.
+if (builder.Publish is null) gateway.WithEnvironment("Gateway__RateLimits__Anonymous__PermitLimit", "3000");
+
 // Published, two of each service and of the gateway (docs/operations.md, scaling). On this machine one of each; tests
 // and benchmarks ask for more (Resources:<name>:Replicas), and the AppHost then runs and balances that many processes.
 if (builder.Publish is not null)

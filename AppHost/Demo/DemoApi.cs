@@ -40,7 +40,7 @@ public sealed class DemoApi : IDisposable
         var challenge = WebEncoders.Base64UrlEncode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
         var authorize = QueryHelpers.AddQueryString("/connect/authorize", new Dictionary<string, string?>
         {
-            ["client_id"] = FrontEnd, ["response_type"] = "code", ["scope"] = "openid offline_access mensi-api", ["redirect_uri"] = FrontEndRedirect,
+            ["client_id"] = FrontEnd, ["response_type"] = "code", ["scope"] = "openid mensi-api", ["redirect_uri"] = FrontEndRedirect,
             ["code_challenge"] = challenge, ["code_challenge_method"] = "S256", ["state"] = Guid.NewGuid().ToString("N"),
         });
 

@@ -15,25 +15,31 @@ public sealed partial class DemoNetwork
     private static readonly int[] AreasImprovedByApproach = [3, 5, 2, 6];
     private const int ActivitiesPerCluster = 6;
 
-    /// <summary>The country's schools, registered (or found by national id), admitted with their role, self-assessed twice.</summary>
+    /// <summary>
+    /// The country's schools, imported as a ministry imports its national registry (an upsert by national id: the same
+    /// file twice changes nothing), then each admitted with its role and self-assessed twice.
+    /// </summary>
     private static async Task<IReadOnlyList<Guid>> SchoolsAsync(DemoApi officer, DemoCountry country, CancellationToken cancellationToken)
     {
+        var rows = country.Schools.Select(school => new
+        {
+            nationalId = school.NationalId, name = school.Name, city = school.City, region = country.Region,
+            educationLevels = school.Index % 5 is 1 or 4 ? new[] { "upper-secondary" } : ["primary", "lower-secondary"],
+            pupils = 180 + school.Index * 23, teachers = 16 + school.Index, languages = new[] { country.Language },
+        }).ToList();
+        var report = (await officer.PostAsync($"/api/v1/schools/imports?country={country.Code}", rows, cancellationToken)).OrThrow($"Importing {country.Name}'s schools").Body;
+        if (report.GetProperty("rejected").GetInt32() > 0) throw new InvalidOperationException($"{country.Name}'s import rejected rows: {report.GetProperty("errors").GetRawText()}");
+
+        var registered = await AllAsync(officer, $"/api/v1/schools?country={country.Code}", cancellationToken);
+        var byNationalId = registered.ToDictionary(s => s.GetProperty("nationalId").GetString()!, StringComparer.Ordinal);
         var ids = new Guid[DemoCountry.SchoolsPerCountry];
         await Parallel.ForEachAsync(country.Schools, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (school, cancellationToken) =>
         {
-            var registered = await officer.PostAsync("/api/v1/schools", new
-            {
-                country = country.Code, nationalId = school.NationalId, name = school.Name, city = school.City, region = country.Region,
-                educationLevels = school.Index % 5 is 1 or 4 ? new[] { "upper-secondary" } : ["primary", "lower-secondary"],
-                pupils = 180 + school.Index * 23, teachers = 16 + school.Index, languages = new[] { country.Language },
-            }, cancellationToken);
-            var id = registered.Status == HttpStatusCode.Conflict
-                ? registered.Body.GetProperty("existingSchoolId").GetGuid()
-                : registered.OrThrow($"Registering {school.Name}").Id;
-            ids[school.Index] = id;
-
-            var current = registered.Status == HttpStatusCode.Conflict ? (await officer.GetAsync($"/api/v1/schools/{id}", cancellationToken)).OrThrow("Reading a school").Body : registered.Body;
-            if (current.GetProperty("status").GetString() != "active")
+            var current = byNationalId[school.NationalId];
+            var id = ids[school.Index] = current.GetProperty("id").GetGuid();
+            // Admitted, given its role, then assessed: a school admitted only now has no self-assessment yet.
+            var admittedNow = current.GetProperty("status").GetString() != "active";
+            if (admittedNow)
             {
                 (await officer.ChangeAsync(HttpMethod.Post, $"/api/v1/schools/{id}/status", new { status = "active", reason = "Admitted to the MenSI network." }, cancellationToken))
                     .OrThrow($"Admitting {school.Name}");
@@ -46,7 +52,7 @@ public sealed partial class DemoNetwork
                     .OrThrow($"Giving {school.Name} its role");
             }
 
-            var assessed = (await officer.GetAsync($"/api/v1/schools/{id}/self-assessments?pageSize=10", cancellationToken)).OrThrow("Reading self-assessments").Body
+            var assessed = admittedNow ? [] : (await officer.GetAsync($"/api/v1/schools/{id}/self-assessments?pageSize=10", cancellationToken)).OrThrow("Reading self-assessments").Body
                 .GetProperty("items").EnumerateArray().Select(a => a.GetProperty("assessedOn").GetString()).ToHashSet();
             for (var round = 0; round < AssessedOn.Length; round++)
             {

@@ -84,13 +84,13 @@ public sealed partial class DemoNetwork
     /// Once Policy's evidence has every demo activity (it learns them from the events), a dated snapshot of it, and a
     /// published network recommendation citing it, written from Clusters' effectiveness report per approach.
     /// </summary>
-    private static async Task<(Guid Snapshot, Guid Recommendation)> PolicyAsync(DemoApi admin, DemoApi officer, int activities, CancellationToken cancellationToken)
+    private static async Task<(Guid Snapshot, Guid Recommendation)> PolicyAsync(DemoApi admin, int activities, CancellationToken cancellationToken)
     {
         const string snapshotTitle = "MenSI demo network: evidence of the school year 2025/26";
         const string recommendationTitle = "Mentoring clusters: choose the approach by its effect per euro";
         foreach (var country in DemoCountry.All)
         {
-            await UntilAsync(() => officer.GetAsync($"/api/v1/policy/indicators?country={country.Code}", cancellationToken),
+            await UntilAsync(() => admin.GetAsync($"/api/v1/policy/indicators?country={country.Code}", cancellationToken),
                 a => a.Ok && Figure(a.Body, "activities") >= activities / DemoCountry.All.Count && Figure(a.Body, "menteesAssessed") >= DemoCountry.Clusters * DemoCountry.MenteesPerCluster,
                 $"Waiting for Policy's evidence of {country.Code}", cancellationToken);
         }

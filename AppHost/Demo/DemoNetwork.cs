@@ -45,16 +45,20 @@ public sealed partial class DemoNetwork(Uri gateway, string adminEmail, string a
             var developmentSchool = schools[DemoCountryIndex("HU")][DemoCountry.Clusters]; // a HU mentee: its cluster, its course, its community
             await DevelopmentAccountsAsync(admin, developmentSchool, cancellationToken);
 
-            var clusters = await Task.WhenAll(countries.Select((c, i) => ClustersAsync(c.officer, c.country, schools[i], cancellationToken)));
+            // Clusters (waiting on the Registry's events) and the MOOC (Identity and Courses) need only the schools: side by side.
+            var clustering = Task.WhenAll(countries.Select((c, i) => ClustersAsync(c.officer, c.country, schools[i], cancellationToken)));
+            var learning = LearningAsync(admin, schools, cancellationToken);
+            await Task.WhenAll(clustering, learning); // both finish (or fail) before anything goes on
+            var clusters = await clustering;
             var activities = clusters.Sum(c => c.Sum(cluster => cluster.Activities));
             say($"Clusters: {clusters.Sum(c => c.Count)} clusters active, {activities} activities logged ({clock.Elapsed.TotalSeconds:0.0} s).");
-
-            var teachers = await TeachersAsync(admin, schools, cancellationToken);
-            var (enrolled, completed) = await MoocAsync(admin, teachers, cancellationToken);
+            var (teachers, enrolled, completed) = await learning;
             say($"Courses: {enrolled} teachers enrolled in the MOOC, {completed} completed it ({clock.Elapsed.TotalSeconds:0.0} s).");
-            var threads = await CommunityAsync(countries, clusters, teachers, cancellationToken);
+            int threads;
+            try { threads = await CommunityAsync(countries, clusters, teachers, cancellationToken); }
+            finally { foreach (var teacher in teachers) teacher.Dispose(); }
             say($"Community: {threads} threads in the country and cluster spaces ({clock.Elapsed.TotalSeconds:0.0} s).");
-            var (snapshot, recommendation) = await PolicyAsync(admin, officers[DemoCountryIndex("HU")], activities, cancellationToken);
+            var (snapshot, recommendation) = await PolicyAsync(admin, activities, cancellationToken);
 
             accounts.Add($"  {"teachers",-20} teacher.<country>.<1-8>@demo.mensi.example (password {Password}), e.g. {teachers[0].Email}");
             accounts.Add($"  {"development users",-20} {DevelopmentCoordinator} and {DevelopmentTeacher} now belong to school {developmentSchool}");
@@ -78,6 +82,14 @@ public sealed partial class DemoNetwork(Uri gateway, string adminEmail, string a
         foreach (var line in summary.Accounts) text.AppendLine(line);
         text.Append(CultureInfo.InvariantCulture, $"  then:  curl -H \"Authorization: Bearer $TOKEN\" \"{gateway}api/v1/clusters/reports/effectiveness?groupBy=approach\"");
         return text.ToString();
+    }
+
+    private async Task<(IReadOnlyList<DemoTeacher> Teachers, int Enrolled, int Completed)> LearningAsync(DemoApi admin, IReadOnlyList<Guid>[] schools,
+        CancellationToken cancellationToken)
+    {
+        var teachers = await TeachersAsync(admin, schools, cancellationToken);
+        var (enrolled, completed) = await MoocAsync(admin, teachers, cancellationToken);
+        return (teachers, enrolled, completed);
     }
 
     private static int DemoCountryIndex(string code) => DemoCountry.All.ToList().FindIndex(c => c.Code == code);
@@ -131,6 +143,18 @@ public sealed partial class DemoNetwork(Uri gateway, string adminEmail, string a
         }
     }
 
+    /// <summary>Every item of a paged list (the API's pages hold at most 100).</summary>
+    private static async Task<List<JsonElement>> AllAsync(DemoApi api, string path, CancellationToken cancellationToken)
+    {
+        var items = new List<JsonElement>();
+        for (var page = 1; ; page++)
+        {
+            var answer = (await api.GetAsync($"{path}{(path.Contains('?', StringComparison.Ordinal) ? '&' : '?')}pageSize=100&page={page}", cancellationToken)).OrThrow($"Listing {path}").Body;
+            items.AddRange(answer.GetProperty("items").EnumerateArray());
+            if (page >= answer.GetProperty("totalPages").GetInt64()) return items;
+        }
+    }
+
     /// <summary>Calls until the answer is what the step waits for (an event's effect elsewhere), or a minute has passed.</summary>
     private static async Task<ApiAnswer> UntilAsync(Func<Task<ApiAnswer>> call, Func<ApiAnswer, bool> done, string what, CancellationToken cancellationToken)
     {
@@ -140,7 +164,7 @@ public sealed partial class DemoNetwork(Uri gateway, string adminEmail, string a
             var answer = await call();
             if (done(answer)) return answer;
             if (DateTime.UtcNow > deadline) throw new InvalidOperationException($"{what}: still {(int)answer.Status} {answer.Body.GetRawText()} after {EventsArrive.TotalSeconds:0} s.");
-            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
         }
     }
 }

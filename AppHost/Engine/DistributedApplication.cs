@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
+using MenSI.Hosting.Dashboard;
 
 namespace MenSI.Hosting;
 
@@ -56,6 +57,10 @@ public sealed class DistributedApplication : IAsyncDisposable
     public IReadOnlyList<Resource> Resources => _resources;
     public TimeSpan StartupTime { get; private set; }
     public RestartPolicy RestartPolicy { get; init; } = RestartPolicy.Default;
+    /// <summary>Where the dashboard is served while the application runs (null: none).</summary>
+    public int? DashboardPort { get; init; }
+    /// <summary>The dashboard, from the start of <see cref="RunAsync"/> until everything is stopped.</summary>
+    public DashboardServer? Dashboard { get; private set; }
     /// <summary>Held for the application's lifetime: no second AppHost on this state folder meanwhile.</summary>
     internal InstanceLock? InstanceLock { get; init; }
 
@@ -109,6 +114,8 @@ public sealed class DistributedApplication : IAsyncDisposable
     private async Task StartOneAsync(Resource resource, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+        if (resource.StartedAt is not null) resource.Restarts++;
+        resource.StartedAt = DateTimeOffset.UtcNow;
         SetState(resource, ResourceState.Starting);
         await resource.StartHealthyAsync(_context, StartTimeout, cancellationToken);
         SetState(resource, ResourceState.Healthy);
@@ -164,6 +171,7 @@ public sealed class DistributedApplication : IAsyncDisposable
 
         State.StopLeftovers();
         Log.Say("All resources stopped.");
+        if (Dashboard is not null) await Dashboard.DisposeAsync();
         InstanceLock?.Dispose(); // the folder is free for the next AppHost
     }
 
@@ -205,6 +213,13 @@ public sealed class DistributedApplication : IAsyncDisposable
 
         using var sigint = testing is null ? PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal) : null;
         using var sigterm = testing is null ? PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal) : null;
+        // Up before the resources, so the operator can watch them start.
+        if (DashboardPort is { } dashboardPort)
+        {
+            Dashboard = await DashboardServer.StartAsync(this, dashboardPort);
+            Log.Say($"Dashboard: {Dashboard.NewLoginLink()} (a one-time sign-in link)");
+        }
+
         try
         {
             await StartAsync(stopping.Token);
@@ -232,6 +247,7 @@ public sealed class DistributedApplication : IAsyncDisposable
             }
 
             foreach (var note in _startedNotes) Console.WriteLine(note);
+            if (Dashboard is not null) Console.WriteLine($"Dashboard (resources, logs, queues): {Dashboard.LoginLink}  (the link signs one browser in, once)");
         }
 
         foreach (var onStarted in _onStarted)

@@ -93,7 +93,13 @@ public sealed class DistributedApplicationBuilder
 
         if (Configuration.GetValue<bool>("Fresh")) StateFolder.WipeContents(StateDirectory, keep: InstanceLock.FileName);
         return new DistributedApplication(_resources, new StateFolder(StateDirectory), RepositoryRoot,
-            durable: Configuration.GetValue("Durable", true), quiet: Configuration.GetValue<bool>("Quiet"), [.. StartedNotes], [.. OnStarted]) { InstanceLock = instanceLock };
+            durable: Configuration.GetValue("Durable", true), quiet: Configuration.GetValue<bool>("Quiet"), [.. StartedNotes], [.. OnStarted])
+        {
+            InstanceLock = instanceLock,
+            // On by default for operators; tests ask for it by giving a port.
+            DashboardPort = Configuration.GetValue<bool>("no-dashboard") ? null
+                : Configuration.GetValue<int?>("dashboard-port") ?? (DistributedApplicationTesting.Current is null ? DefaultDashboardPort : null),
+        };
     }
 
     /// <summary>
@@ -130,12 +136,17 @@ public sealed class DistributedApplicationBuilder
         }
     }
 
+    /// <summary>Where the dashboard listens unless told otherwise (Aspire's dashboard's usual port); a free one when taken.</summary>
+    public const int DefaultDashboardPort = 18888;
+
     public const string Usage = """
         usage: dotnet run --project AppHost [-- OPTIONS]
           --fresh              wipe the state folder first: a new, empty network
           --state-dir DIR      keep the state (data, logs, PIDs) in DIR instead of .state/
           --gateway-port N     the gateway's port on localhost (default 5080)
           --demo               once started, seed the demo network through the public API (idempotent)
+          --dashboard-port N   the dashboard's port on localhost (default 18888, another when taken)
+          --no-dashboard       no dashboard
           --help               this text
 
         usage: dotnet run --project AppHost -- publish kubernetes --output DIR [OPTIONS]
@@ -156,13 +167,13 @@ public sealed class DistributedApplicationBuilder
         {
             switch (args[i])
             {
-                case "--fresh" or "--demo":
+                case "--fresh" or "--demo" or "--no-dashboard":
                     continue;
-                case "--state-dir" or "--gateway-port" when i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal):
-                    if (args[i] == "--gateway-port" && !(int.TryParse(args[i + 1], out var port) && port is > 0 and < 65536)) return $"--gateway-port takes a port number, not '{args[i + 1]}'.";
+                case "--state-dir" or "--gateway-port" or "--dashboard-port" when i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal):
+                    if (args[i] != "--state-dir" && !(int.TryParse(args[i + 1], out var port) && port is > 0 and < 65536)) return $"{args[i]} takes a port number, not '{args[i + 1]}'.";
                     i++;
                     continue;
-                case "--state-dir" or "--gateway-port":
+                case "--state-dir" or "--gateway-port" or "--dashboard-port":
                     return $"{args[i]} needs a value.";
                 default:
                     return $"Unknown option or argument '{args[i]}'.";
@@ -199,9 +210,9 @@ public sealed class DistributedApplicationBuilder
             Value("--image-prefix") ?? "mensi/", Value("--image-tag") ?? "latest");
     }
 
-    // "--fresh" and "--demo" alone are switches; the configuration command-line provider wants a value.
+    // "--fresh", "--demo" and "--no-dashboard" alone are switches; the configuration command-line provider wants a value.
     private static string[] Normalise(string[] args) =>
-        args.SelectMany(a => a is "--fresh" or "--demo" ? [a, "true"] : new[] { a }).ToArray();
+        args.SelectMany(a => a is "--fresh" or "--demo" or "--no-dashboard" ? [a, "true"] : new[] { a }).ToArray();
 }
 
 /// <summary>The repository's root: the folder holding MenSI.Platform.sln, found from where we run or were built.</summary>

@@ -11,6 +11,7 @@ public sealed class RabbitMqResource(string name) : ProcessResource(name), IReso
 {
     private ManagedProcess? _epmd;
     private string _folder = "";
+    private Dictionary<string, string> _environment = [];
 
     private string EpmdName => Name + "-epmd";
     public string ConnectionString => $"amqp://guest:guest@127.0.0.1:{Port}/";
@@ -68,6 +69,8 @@ public sealed class RabbitMqResource(string name) : ProcessResource(name), IReso
             ["RABBITMQ_CTL_ERL_ARGS"] = loopbackOnly,
         };
 
+        _environment = environment;
+
         // Our own epmd in the foreground, so it is our child and dies with us (Erlang would otherwise daemonise one
         // on 0.0.0.0:4369 that outlives the node).
         _epmd = ManagedProcess.Start(new ProcessSpec(ServerBinaries.Epmd, ["-address", "127.0.0.1", "-port", P(epmdPort)])
@@ -106,6 +109,40 @@ public sealed class RabbitMqResource(string name) : ProcessResource(name), IReso
         _epmd = null;
     }
 
+    /// <summary>
+    /// The node's queues with their depth and consumers, as <c>rabbitmqctl list_queues</c> tells them (AMQP itself cannot
+    /// list queues, and the management plugin would cost every start a few seconds and another port).
+    /// </summary>
+    public async Task<IReadOnlyList<QueueInfo>> ListQueuesAsync(CancellationToken cancellationToken)
+    {
+        if (!IsRunning) throw new InvalidOperationException($"{Name} is not running.");
+        var info = new System.Diagnostics.ProcessStartInfo(ServerBinaries.RabbitMqCtl)
+        {
+            ArgumentList = { "list_queues", "--quiet", "--formatter", "json", "name", "messages", "consumers" },
+            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _folder,
+        };
+        foreach (var (key, value) in _environment) info.Environment[key] = value;
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var error = process.StandardError.ReadToEndAsync(cancellationToken);
+        try { await process.WaitForExitAsync(cancellationToken); }
+        catch (OperationCanceledException) { process.Kill(); throw; }
+        if (process.ExitCode != 0) throw new InvalidOperationException($"rabbitmqctl list_queues failed ({process.ExitCode}): {(await error).Trim()}");
+        return System.Text.Json.JsonSerializer.Deserialize<List<QueueInfo>>(await output, JsonOptions) ?? [];
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions JsonOptions = new(System.Text.Json.JsonSerializerDefaults.Web);
+
     /// <summary>Its epmd's PID while one runs (one per node, across restarts).</summary>
     public int? EpmdPid => _epmd is { HasExited: false } e ? e.Pid : null;
+}
+
+/// <summary>A queue of the broker: its name, how many messages wait in it, and how many consumers read it.</summary>
+public sealed record QueueInfo(string Name, long Messages, int Consumers)
+{
+    /// <summary>Where MassTransit (and <c>ErrorQueue</c>) park a message that failed: <c>&lt;queue&gt;_error</c>.</summary>
+    public const string ErrorSuffix = "_error";
+    public bool IsErrorQueue => IsError(Name);
+
+    public static bool IsError(string queue) => queue.EndsWith(ErrorSuffix, StringComparison.Ordinal) && queue.Length > ErrorSuffix.Length;
 }

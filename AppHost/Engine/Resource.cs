@@ -13,6 +13,10 @@ public abstract class Resource(string name)
     /// <summary>From its start to its first healthy answer, for the start-up figures.</summary>
     public TimeSpan? TimeToHealthy { get; internal set; }
     public virtual int? Pid => null;
+    /// <summary>When its current run started (null before the first): the dashboard's uptime.</summary>
+    public DateTimeOffset? StartedAt { get; internal set; }
+    /// <summary>How often it was started again after its first start (by the supervisor or an operator).</summary>
+    public int Restarts { get; internal set; }
     /// <summary>Where it listens, for the operator's table.</summary>
     public virtual string? Endpoint => null;
 

@@ -20,6 +20,7 @@ public static class ServerBinaries
 
     public static string RedisServer => FirstExisting("/usr/bin/redis-server", "/usr/local/bin/redis-server");
     public static string RabbitMqServer => FirstExisting("/usr/lib/rabbitmq/bin/rabbitmq-server");
+    public static string RabbitMqCtl => FirstExisting("/usr/lib/rabbitmq/bin/rabbitmqctl");
     public static string Epmd => FirstExisting("/usr/bin/epmd", "/usr/lib/erlang/bin/epmd");
 
     private static bool AllPresent => PostgresBin.Length > 0 && RedisServer.Length > 0 && RabbitMqServer.Length > 0 && Epmd.Length > 0;

@@ -43,6 +43,9 @@ public class OperatorTerminalTests(ITestOutputHelper output)
     [InlineData("publish kubernetes --output x --gateway-port 1", "'--gateway-port' for publish kubernetes")]
     [InlineData("publish kubernetes", "needs --output")]
     [InlineData("publish kubernetes --output x --public-url ftp://x", "--public-url takes an http(s) address")]
+    [InlineData("--dashboard-port eighteen", "--dashboard-port takes a port number")]
+    [InlineData("demo --frobnicate", "'--frobnicate'")]
+    [InlineData("demo --gateway-url ftp://x", "--gateway-url takes an http(s) address")]
     public async Task Unknown_options_are_refused_with_the_usage_and_nothing_starts(string arguments, string reason)
     {
         var state = Path.Combine(Path.GetTempPath(), "mensi-options-" + Guid.NewGuid().ToString("N")[..8]);
