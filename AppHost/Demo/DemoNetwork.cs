@@ -39,21 +39,19 @@ public sealed partial class DemoNetwork(Uri gateway, string adminEmail, string a
         var officers = await Task.WhenAll(DemoCountry.All.Select(c => DemoApi.SignInAsync(gateway, OfficerEmail(c), Password, cancellationToken)));
         try
         {
-            var countries = DemoCountry.All.Select((country, i) => (country, officer: officers[i])).ToList();
-            var schools = await Task.WhenAll(countries.Select(c => SchoolsAsync(c.officer, c.country, cancellationToken)));
+            var countries = DemoCountry.All.Select((country, i) => (Country: country, Officer: officers[i])).ToList();
+            var schools = await Task.WhenAll(countries.Select(c => SchoolsAsync(c.Officer, c.Country, cancellationToken)));
             say($"Registry: {schools.Sum(s => s.Count)} schools admitted, with SELFIE self-assessments before and after ({clock.Elapsed.TotalSeconds:0.0} s).");
             var developmentSchool = schools[DemoCountryIndex("HU")][DemoCountry.Clusters]; // a HU mentee: its cluster, its course, its community
             await DevelopmentAccountsAsync(admin, developmentSchool, cancellationToken);
 
             // Clusters (waiting on the Registry's events) and the MOOC (Identity and Courses) need only the schools: side by side.
-            var clustering = Task.WhenAll(countries.Select((c, i) => ClustersAsync(c.officer, c.country, schools[i], cancellationToken)));
-            var learning = LearningAsync(admin, schools, cancellationToken);
+            var clustering = ClusteringAsync(countries, schools, clock, cancellationToken);
+            var learning = LearningAsync(admin, schools, clock, cancellationToken);
             await Task.WhenAll(clustering, learning); // both finish (or fail) before anything goes on
             var clusters = await clustering;
             var activities = clusters.Sum(c => c.Sum(cluster => cluster.Activities));
-            say($"Clusters: {clusters.Sum(c => c.Count)} clusters active, {activities} activities logged ({clock.Elapsed.TotalSeconds:0.0} s).");
             var (teachers, enrolled, completed) = await learning;
-            say($"Courses: {enrolled} teachers enrolled in the MOOC, {completed} completed it ({clock.Elapsed.TotalSeconds:0.0} s).");
             int threads;
             try { threads = await CommunityAsync(countries, clusters, teachers, cancellationToken); }
             finally { foreach (var teacher in teachers) teacher.Dispose(); }
@@ -84,11 +82,20 @@ public sealed partial class DemoNetwork(Uri gateway, string adminEmail, string a
         return text.ToString();
     }
 
+    private async Task<IReadOnlyList<DemoCluster>[]> ClusteringAsync(IReadOnlyList<(DemoCountry Country, DemoApi Officer)> countries, IReadOnlyList<Guid>[] schools,
+        Stopwatch clock, CancellationToken cancellationToken)
+    {
+        var clusters = await Task.WhenAll(countries.Select((c, i) => ClustersAsync(c.Officer, c.Country, schools[i], cancellationToken)));
+        say($"Clusters: {clusters.Sum(c => c.Count)} clusters active, {clusters.Sum(c => c.Sum(cluster => cluster.Activities))} activities logged ({clock.Elapsed.TotalSeconds:0.0} s).");
+        return clusters;
+    }
+
     private async Task<(IReadOnlyList<DemoTeacher> Teachers, int Enrolled, int Completed)> LearningAsync(DemoApi admin, IReadOnlyList<Guid>[] schools,
-        CancellationToken cancellationToken)
+        Stopwatch clock, CancellationToken cancellationToken)
     {
         var teachers = await TeachersAsync(admin, schools, cancellationToken);
         var (enrolled, completed) = await MoocAsync(admin, teachers, cancellationToken);
+        say($"Courses: {enrolled} teachers enrolled in the MOOC, {completed} completed it ({clock.Elapsed.TotalSeconds:0.0} s).");
         return (teachers, enrolled, completed);
     }
 

@@ -13,7 +13,7 @@ namespace MenSI.Benchmarks;
 /// <summary>
 /// Measures the platform against its targets and its alternatives and rewrites docs/benchmarks.md with what it measured.
 /// <c>--only NAME[,NAME]</c> runs the named benchmarks alone, on a platform of their own, and rewrites only their sections:
-/// startup, gateway, pipeline, registry-scale, clusters-report, courses, community, policy.
+/// startup, gateway, pipeline, replicas, registry-scale, clusters-report, courses, community, policy, demo.
 /// </summary>
 internal static class BenchmarkProgram
 {
@@ -35,10 +35,11 @@ internal static class BenchmarkProgram
         var stateDir = Path.Combine(Path.GetTempPath(), "mensi-bench-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            // The replica benchmark starts graphs of its own, one after the other, with nothing else running.
-            if (selected.SequenceEqual(["replicas"]))
+            // The replica and demo benchmarks start graphs of their own, one after the other, with nothing else running.
+            if (selected.All(name => name is "replicas" or "demo"))
             {
-                sections.Add(await ReplicaBenchmark.RunAsync(stateDir));
+                if (selected.Contains("replicas")) sections.Add(await ReplicaBenchmark.RunAsync(stateDir));
+                if (selected.Contains("demo")) sections.Add(await DemoBenchmark.RunAsync(stateDir + "-demo"));
                 return 0;
             }
 
@@ -86,6 +87,7 @@ internal static class BenchmarkProgram
             }
 
             if (selected.Contains("replicas")) sections.Add(await ReplicaBenchmark.RunAsync(stateDir + "-replicas"));
+            if (selected.Contains("demo")) sections.Add(await DemoBenchmark.RunAsync(stateDir + "-demo"));
         }
         finally
         {

@@ -16,7 +16,7 @@ internal sealed record Section(string Name, string Title, string Markdown);
 internal static partial class BenchmarkDocument
 {
     /// <summary>The benchmarks in the order the document lists them (and a full run runs them).</summary>
-    public static readonly IReadOnlyList<string> Order = ["startup", "gateway", "pipeline", "replicas", "registry-scale", "clusters-report", "courses", "community", "policy"];
+    public static readonly IReadOnlyList<string> Order = ["startup", "gateway", "pipeline", "replicas", "registry-scale", "clusters-report", "courses", "community", "policy", "demo"];
 
     public static async Task WriteAsync(string path, IReadOnlyList<Section> measured, TimeSpan took)
     {

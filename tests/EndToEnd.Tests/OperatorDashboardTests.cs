@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using MenSI.Hosting;
 using MenSI.Testing;
 using MenSI.Testing.Security;
@@ -26,15 +25,14 @@ public sealed class DemoGraphFixture() : GraphFixture(new Dictionary<string, str
 /// </summary>
 public partial class OperatorDashboardTests(DemoGraphFixture graph, ITestOutputHelper output) : IClassFixture<DemoGraphFixture>
 {
+    /// <summary>How long seeding takes is the demo benchmark's to measure (<c>./bench.sh --only demo</c>), on a quiet machine.</summary>
     [Fact]
-    public async Task The_demo_network_is_seeded_in_under_a_minute_its_reports_have_figures_and_a_second_run_changes_nothing()
+    public async Task The_demo_network_gives_every_report_figures_and_a_second_run_changes_nothing()
     {
         var ready = graph.App.Log.Recent("apphost", 0, "Demo network ready in", 1);
         var failure = graph.App.Log.Recent("apphost", 0, "After start-up", 1);
         Assert.True(ready.Count == 1, $"--demo did not finish: {(failure.Count > 0 ? failure[0].Text : "no word")}");
-        var seconds = double.Parse(DemoTook().Match(ready[0].Text).Groups[1].Value, CultureInfo.InvariantCulture);
         output.WriteLine(ready[0].Text);
-        Assert.True(seconds < 60, $"The demo took {seconds} s.");
 
         using var admin = graph.Client(await graph.Tokens.AdminTokenAsync());
         var report = await admin.GetFromJsonAsync<JsonElement>("/api/v1/clusters/reports/effectiveness?groupBy=approach");
@@ -65,6 +63,15 @@ public partial class OperatorDashboardTests(DemoGraphFixture graph, ITestOutputH
         Assert.Equal(1, cited.GetProperty("version").GetProperty("citations").GetArrayLength());
         var mooc = await MoocFiguresAsync(admin);
         Assert.Equal((48, 9), mooc);
+
+        // Policy's evidence, from every service's events alone, agrees for each country.
+        foreach (var country in new[] { "BE", "HR", "CZ", "HU", "IT", "PT" })
+        {
+            var figures = (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/policy/indicators?country={country}")).GetProperty("figures");
+            Assert.Equal((4m, 24m, 16m, 8m, 5m), (figures.GetProperty("clusters.total").GetDecimal(), figures.GetProperty("activities").GetDecimal(),
+                figures.GetProperty("menteesAssessed").GetDecimal(), figures.GetProperty("enrolments").GetDecimal(), figures.GetProperty("threads").GetDecimal()));
+            Assert.True(figures.GetProperty("costEuro").GetDecimal() > 0 && figures.GetProperty("maturityChange").GetDecimal() > 0, $"{country}: {figures.GetRawText()}");
+        }
 
         var before = await FiguresAsync(admin);
         var eventsBefore = graph.Wire.Received.Count;
@@ -117,6 +124,4 @@ public partial class OperatorDashboardTests(DemoGraphFixture graph, ITestOutputH
         return await stdout;
     }
 
-    [GeneratedRegex(@"Demo network ready in ([0-9.]+) s")]
-    private static partial Regex DemoTook();
 }
