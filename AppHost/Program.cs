@@ -97,7 +97,11 @@ if (builder.Publish is not null)
 }
 
 builder.StartedNotes.Add(DevelopmentAccounts.Recipe(builder.RepositoryRoot, issuer));
-if (builder.Configuration.GetValue<bool>("demo"))
+if (!builder.Configuration.GetValue<bool>("demo"))
+{
+    builder.StartedNotes.Add("A demo network (six countries, 120 schools, 24 clusters, a MOOC, ...): dotnet run --project AppHost -- demo, in another terminal.");
+}
+else
 {
     builder.OnStarted.Add(async (app, cancellationToken) =>
     {

@@ -13,7 +13,8 @@ namespace MenSI.ServiceDefaults.Http;
 /// Every service's OpenAPI document, described the one way: the OAuth2 scheme Identity serves (authorization code with
 /// PKCE for people, client credentials for ministry systems), a security requirement on every operation that needs a
 /// caller, and the RFC 9457 problem responses each operation can give with the problem <c>type</c>s behind each status.
-/// An operation without <c>WithSummary</c> is summarised by its hand-chosen name (<c>FormCluster</c>: "Form cluster").
+/// An operation without <c>WithSummary</c> is summarised by its hand-chosen name (<c>FormCluster</c>: "Form cluster");
+/// query parameters are named as clients write them (camelCase) and described (<see cref="ParameterDescriptions"/>).
 /// The gateway serves the documents, merged, with a reference page (<c>/docs</c>).
 /// </summary>
 public static partial class ApiDescription
@@ -59,6 +60,13 @@ public static partial class ApiDescription
 
                 var method = context.Description.HttpMethod ?? "GET";
                 var path = context.Description.RelativePath ?? "";
+                var described = metadata.OfType<ParameterDocs>().SelectMany(d => d).ToDictionary(d => d.Key, d => d.Value, StringComparer.Ordinal);
+                foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
+                {
+                    if (parameter.In == ParameterLocation.Query) parameter.Name = ParameterDescriptions.CamelCase(parameter.Name!);
+                    parameter.Description ??= described.GetValueOrDefault(parameter.Name!) ?? ParameterDescriptions.For(parameter.Name!, parameter.In, path);
+                }
+
                 var needsCaller = metadata.OfType<IAuthorizeData>().Any() && !metadata.OfType<IAllowAnonymous>().Any();
                 var problems = new List<(string Status, string Description, string[] Types)>();
                 var takesInput = operation.Parameters is { Count: > 0 } || operation.RequestBody is not null;

@@ -44,7 +44,7 @@ public partial class ApiDocumentTests(GraphFixture graph)
 
     /// <summary>The completeness rule for every operation, so a new endpoint cannot skip it.</summary>
     [Fact]
-    public async Task Every_operation_is_named_summarised_secured_and_lists_its_problems()
+    public async Task Every_operation_is_named_summarised_secured_describes_its_parameters_and_lists_its_problems()
     {
         using var anonymous = graph.Client();
         var merged = (await anonymous.GetFromJsonAsync<JsonObject>("/openapi/mensi.json"))!;
@@ -68,6 +68,8 @@ public partial class ApiDocumentTests(GraphFixture graph)
             foreach (var parameter in operation["parameters"]?.AsArray() ?? [])
             {
                 if (parameter!["schema"] is null) gaps.Add($"{name}: parameter {parameter["name"]} has no schema");
+                if (string.IsNullOrWhiteSpace(parameter["description"]?.GetValue<string>())) gaps.Add($"{name}: parameter {parameter["name"]} is not described (.Describe)");
+                if (!char.IsLower(parameter["name"]!.GetValue<string>()[0])) gaps.Add($"{name}: parameter {parameter["name"]} is not named as clients write it");
             }
         }
 

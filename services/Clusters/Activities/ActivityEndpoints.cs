@@ -54,7 +54,13 @@ public static class ActivityEndpoints
     public static void MapActivityEndpoints(this IEndpointRouteBuilder app)
     {
         var activities = app.MapGroup(ClusterEndpoints.Route + "/{id:guid}/activities").WithTags("Activities");
-        activities.MapGet("/", ListActivities).WithName("ListActivities").RequireAuthorization(Policies.Member);
+        activities.MapGet("/", ListActivities).WithName("ListActivities")
+            .Describe(new()
+            {
+                ["from"] = "Only activities held on or after this date (YYYY-MM-DD).",
+                ["to"] = "Only activities held on or before this date (YYYY-MM-DD).",
+                ["type"] = $"Only activities of this type: {WireEnum.Values<ActivityType>()}.",
+            }).RequireAuthorization(Policies.Member);
         activities.MapPost("/", LogActivity).WithName("LogActivity").WithIdempotency().RequireAuthorization(Policies.SchoolStaff);
     }
 

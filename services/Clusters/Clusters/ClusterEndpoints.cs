@@ -24,7 +24,13 @@ public static class ClusterEndpoints
     public static void MapClusterEndpoints(this IEndpointRouteBuilder app)
     {
         var clusters = app.MapGroup(Route).WithTags("Clusters");
-        clusters.MapGet("/", ListClusters).WithName("ListClusters").RequireAuthorization(Policies.Member);
+        clusters.MapGet("/", ListClusters).WithName("ListClusters")
+            .Describe(new()
+            {
+                ["status"] = $"Only clusters in this state: {WireEnum.Values<ClusterStatus>()}.",
+                ["approach"] = $"Only clusters working this way: {WireEnum.Values<Approach>()}.",
+                ["schoolId"] = "Only clusters this school belongs to now, as mentor or mentee.",
+            }).RequireAuthorization(Policies.Member);
         clusters.MapGet("/{id:guid}", GetCluster).WithName("GetCluster").RequireAuthorization(Policies.Member);
         clusters.MapPost("/", FormCluster).WithName("FormCluster").WithIdempotency().RequireAuthorization(Policies.Ministry);
         clusters.MapPost("/{id:guid}/mentees", AddMentee).WithName("AddMentee").RequireAuthorization(Policies.Ministry);

@@ -21,6 +21,13 @@ public static class ReportEndpoints
     public static void MapReportEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet(ClusterEndpoints.Route + "/reports/effectiveness", Effectiveness).WithTags("Reports").WithName("GetEffectivenessReport")
+            .Describe(new()
+            {
+                ["groupBy"] = $"One row per {WireEnum.Values<ReportGrouping>()} (default approach; per cluster for network admins only).",
+                ["approach"] = "Only clusters working this way: top-down, bottom-up, virtual or hybrid.",
+                ["status"] = "Only clusters in this state: forming, active, completed or dissolved.",
+                ["format"] = "json (the default) or csv, a spreadsheet of the same rows.",
+            })
             .RequireAuthorization(Policies.Ministry)
             .Produces<ReportResponse>().Produces(StatusCodes.Status200OK, contentType: "text/csv");
     }

@@ -44,7 +44,11 @@ public static class ModerationEndpoints
     public static void MapModerationEndpoints(this IEndpointRouteBuilder app)
     {
         var community = app.MapGroup(SpaceEndpoints.Route).WithTags("Moderation").RequireAuthorization(Policies.Member);
-        community.MapGet("/reports", ListReports).WithName("ListReports").RequireAuthorization(Policies.Ministry);
+        community.MapGet("/reports", ListReports).WithName("ListReports")
+            .Describe(new()
+            {
+                ["open"] = "true (the default): only reports not yet settled; false: all of them.",
+            }).RequireAuthorization(Policies.Ministry);
         community.MapGet("/approvals", ListApprovals).WithName("ListApprovals").RequireAuthorization(Policies.Ministry);
         foreach (var (kind, route) in new[] { (ContentKind.Post, "posts"), (ContentKind.Resource, "resources") })
         {

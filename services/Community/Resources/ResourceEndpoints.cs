@@ -33,7 +33,16 @@ public static class ResourceEndpoints
     {
         var community = app.MapGroup(SpaceEndpoints.Route).WithTags("Resources").RequireAuthorization(Policies.Member);
         community.MapPost("/spaces/{id:guid}/resources", Share).WithName("ShareResource").WithIdempotency();
-        community.MapGet("/resources", List).WithName("ListResources");
+        community.MapGet("/resources", List).WithName("ListResources")
+            .Describe(new()
+            {
+                ["q"] = "Words to find in the resources' titles and descriptions.",
+                ["spaceId"] = "Only resources shared in this space.",
+                ["type"] = $"Only resources of this type: {WireEnum.Values<ResourceType>()}.",
+                ["licence"] = "Only resources under this licence (SPDX id, e.g. CC-BY-4.0).",
+                ["language"] = "Only resources in this language (ISO 639-1, e.g. hu).",
+                ["tag"] = "Only resources carrying this tag.",
+            });
         community.MapGet("/resources/{id:guid}", Get).WithName("GetResource");
     }
 

@@ -32,7 +32,14 @@ public static class SearchEndpoints
         """;
 
     public static void MapSearchEndpoints(this IEndpointRouteBuilder app) =>
-        app.MapGet(SpaceEndpoints.Route + "/search", Search).WithTags("Search").WithName("Search").RequireAuthorization(Policies.Member);
+        app.MapGet(SpaceEndpoints.Route + "/search", Search).WithTags("Search").WithName("Search")
+            .Describe(new()
+            {
+                ["q"] = "Required: the words to find in threads, posts and resources; \"quoted phrases\", or, -excluded words.",
+                ["spaceId"] = "Only what is in this space.",
+                ["tag"] = "Only what carries this tag.",
+                ["language"] = "Only what is written in this language (ISO 639-1, e.g. hu).",
+            }).RequireAuthorization(Policies.Member);
 
     internal static async Task<Results<Ok<Page<SearchHit>>, ValidationProblem>> Search([AsParameters] SearchQuery query, Caller caller, CommunityDbContext db, CancellationToken ct)
     {

@@ -23,7 +23,12 @@ public static class ActivityFeed
     public const int MaxLimit = 100;
 
     public static void MapActivityFeed(this IEndpointRouteBuilder app) =>
-        app.MapGet(SpaceEndpoints.Route + "/spaces/{id:guid}/activity", GetAsync).WithTags("Spaces").WithName("GetSpaceActivity").RequireAuthorization(Policies.Member);
+        app.MapGet(SpaceEndpoints.Route + "/spaces/{id:guid}/activity", GetAsync).WithTags("Spaces").WithName("GetSpaceActivity")
+            .Describe(new()
+            {
+                ["before"] = "The `next` value of the previous page: the activity older than it.",
+                ["limit"] = "How many items, newest first (default 20).",
+            }).RequireAuthorization(Policies.Member);
 
     internal static async Task<Results<Ok<ActivityPage>, ValidationProblem, ProblemHttpResult>> GetAsync(
         Guid id, string? before, int? limit, Caller caller, CommunityDbContext db, CancellationToken ct)

@@ -31,7 +31,11 @@ public static class SpaceEndpoints
     public static void MapSpaceEndpoints(this IEndpointRouteBuilder app)
     {
         var spaces = app.MapGroup(Route + "/spaces").WithTags("Spaces").RequireAuthorization(Policies.Member);
-        spaces.MapGet("/", ListSpaces).WithName("ListSpaces");
+        spaces.MapGet("/", ListSpaces).WithName("ListSpaces")
+            .Describe(new()
+            {
+                ["kind"] = $"Only spaces of this kind: {WireEnum.Values<SpaceKind>()}.",
+            });
         spaces.MapGet("/{id:guid}", GetSpace).WithName("GetSpace");
         spaces.MapPost("/", OpenSpace).WithName("OpenSpace").WithIdempotency().RequireAuthorization(Policies.Ministry);
         spaces.MapPost("/memberships/rebuild", RebuildMemberships).WithName("RebuildClusterMemberships").RequireAuthorization(Policies.NetworkAdmin);

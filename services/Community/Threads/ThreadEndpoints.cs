@@ -24,14 +24,26 @@ public static class ThreadEndpoints
     public static void MapThreadEndpoints(this IEndpointRouteBuilder app)
     {
         var community = app.MapGroup(SpaceEndpoints.Route).WithTags("Threads").RequireAuthorization(Policies.Member);
-        community.MapGet("/spaces/{id:guid}/threads", ListThreads).WithName("ListThreads");
+        community.MapGet("/spaces/{id:guid}/threads", ListThreads).WithName("ListThreads")
+            .Describe(new()
+            {
+                ["tag"] = "Only threads carrying this tag.",
+            });
         community.MapPost("/spaces/{id:guid}/threads", StartThread).WithName("StartThread").WithIdempotency();
         community.MapGet("/threads/{threadId:guid}", GetThread).WithName("GetThread");
         community.MapPost("/threads/{threadId:guid}/posts", Reply).WithName("Reply").WithIdempotency();
         community.MapPut("/posts/{postId:guid}", Edit).WithName("EditPost");
         community.MapGet("/posts/{postId:guid}/revisions", Revisions).WithName("ListPostRevisions");
-        community.MapPut("/posts/{postId:guid}/reactions/{kind}", React).WithName("React");
-        community.MapDelete("/posts/{postId:guid}/reactions/{kind}", Unreact).WithName("Unreact");
+        community.MapPut("/posts/{postId:guid}/reactions/{kind}", React).WithName("React")
+            .Describe(new()
+            {
+                ["kind"] = $"The reaction: {WireEnum.Values<ReactionKind>()}.",
+            });
+        community.MapDelete("/posts/{postId:guid}/reactions/{kind}", Unreact).WithName("Unreact")
+            .Describe(new()
+            {
+                ["kind"] = $"The reaction to take back: {WireEnum.Values<ReactionKind>()}.",
+            });
     }
 
     internal static async Task<Results<Ok<Page<ThreadSummary>>, ValidationProblem, ProblemHttpResult>> ListThreads(

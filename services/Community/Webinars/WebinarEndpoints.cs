@@ -20,7 +20,11 @@ public static class WebinarEndpoints
     {
         var community = app.MapGroup(SpaceEndpoints.Route).WithTags("Webinars").RequireAuthorization(Policies.Member);
         community.MapPost("/spaces/{id:guid}/webinars", Schedule).WithName("ScheduleWebinar").WithIdempotency();
-        community.MapGet("/spaces/{id:guid}/webinars", List).WithName("ListWebinars");
+        community.MapGet("/spaces/{id:guid}/webinars", List).WithName("ListWebinars")
+            .Describe(new()
+            {
+                ["from"] = "Only webinars starting at or after this instant (ISO 8601; default now: the upcoming ones).",
+            });
         community.MapGet("/webinars/{webinarId:guid}", Get).WithName("GetWebinar");
         community.MapPut("/webinars/{webinarId:guid}/rsvp", Attend).WithName("Rsvp");
         community.MapDelete("/webinars/{webinarId:guid}/rsvp", Decline).WithName("CancelRsvp");

@@ -17,10 +17,20 @@ public static class AnalyticsEndpoints
         var analytics = app.MapGroup(CourseEndpoints.Route + "/{id:guid}/analytics").WithTags("Analytics").RequireAuthorization(Policies.Member);
         analytics.MapGet("/", (Guid id, [AsParameters] AnalyticsQuery query, Caller caller, ResourceAccess access, CoursesDbContext db, CourseAnalytics analytics,
             CancellationToken ct) => ReportAsync(id, query, false, caller, access, db, analytics, ct))
-            .WithName("GetCourseAnalytics").Produces<AnalyticsResponse>().Produces(StatusCodes.Status200OK, contentType: "text/csv");
+            .WithName("GetCourseAnalytics")
+            .Describe(new()
+            {
+                ["runId"] = "Only this run of the course (default: every run).",
+                ["format"] = "json (the default) or csv.",
+            }).Produces<AnalyticsResponse>().Produces(StatusCodes.Status200OK, contentType: "text/csv");
         analytics.MapGet("/countries", (Guid id, [AsParameters] AnalyticsQuery query, Caller caller, ResourceAccess access, CoursesDbContext db,
             CourseAnalytics analytics, CancellationToken ct) => ReportAsync(id, query, true, caller, access, db, analytics, ct))
-            .WithName("GetCourseAnalyticsByCountry").Produces<AnalyticsResponse>().Produces(StatusCodes.Status200OK, contentType: "text/csv");
+            .WithName("GetCourseAnalyticsByCountry")
+            .Describe(new()
+            {
+                ["runId"] = "Only this run of the course (default: every run).",
+                ["format"] = "json (the default) or csv.",
+            }).Produces<AnalyticsResponse>().Produces(StatusCodes.Status200OK, contentType: "text/csv");
     }
 
     private static async Task<IResult> ReportAsync(Guid id, AnalyticsQuery query, bool byCountry, Caller caller, ResourceAccess access,

@@ -24,7 +24,13 @@ public static class CourseEndpoints
     public static void MapCourseEndpoints(this IEndpointRouteBuilder app)
     {
         var courses = app.MapGroup(Route).WithTags("Courses");
-        courses.MapGet("/", ListCourses).WithName("ListCourses").AllowAnonymous();
+        courses.MapGet("/", ListCourses).WithName("ListCourses")
+            .Describe(new()
+            {
+                ["status"] = $"Only courses in this state: {WireEnum.Values<CourseStatus>()} (default published; drafts and archived ones for course authors).",
+                ["language"] = "Only courses taught in this language (ISO 639-1, e.g. en).",
+                ["audience"] = $"Only courses for this audience: {WireEnum.Values<Audience>()}.",
+            }).AllowAnonymous();
         courses.MapGet("/{id:guid}", GetCourse).WithName("GetCourse").AllowAnonymous();
         courses.MapGet("/{id:guid}/authoring", GetCourseForAuthors).WithName("GetCourseForAuthors").RequireAuthorization(Policies.CourseAuthors);
         courses.MapPost("/", CreateCourse).WithName("CreateCourse").WithIdempotency().RequireAuthorization(Policies.CourseAuthors);

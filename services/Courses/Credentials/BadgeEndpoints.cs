@@ -40,7 +40,11 @@ public static class BadgeEndpoints
         badges.MapGet("/credentials/{id:guid}/verification", VerifyById).WithName("VerifyCredentialById").AllowAnonymous();
         badges.MapPost("/verify", Verify).WithName("VerifyCredential").AllowAnonymous();
         badges.MapPost("/credentials/{id:guid}/revoke", Revoke).WithName("RevokeCredential").RequireAuthorization(Policies.NetworkAdmin);
-        badges.MapGet("/status-lists/{list:long}", GetStatusList).WithName("GetStatusList").AllowAnonymous()
+        badges.MapGet("/status-lists/{list:long}", GetStatusList).WithName("GetStatusList")
+            .Describe(new()
+            {
+                ["list"] = "The status list's number, from 1, as a credential's credentialStatus names it.",
+            }).AllowAnonymous()
             .Produces<string>(StatusCodes.Status200OK, VcJwtMediaType);
         badges.MapGet("/v2/issuer", (BadgeUrls urls, IOptions<BadgeOptions> options) => TypedResults.Ok(OpenBadges.IssuerV2(urls, options.Value)))
             .WithName("GetIssuerV2").AllowAnonymous();

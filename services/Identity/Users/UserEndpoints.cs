@@ -15,7 +15,12 @@ public static class UserEndpoints
     public static void MapUserEndpoints(this IEndpointRouteBuilder app)
     {
         var users = app.MapGroup(Route).WithTags("Users").RequireAuthorization(Policies.NetworkAdmin);
-        users.MapGet("/", ListUsers).WithName("ListUsers");
+        users.MapGet("/", ListUsers).WithName("ListUsers")
+            .Describe(new()
+            {
+                ["role"] = "Only users with this role: network-admin, ministry-officer, school-coordinator, teacher or course-manager.",
+                ["email"] = "Only the user with this email address (any case).",
+            });
         users.MapGet("/{id:guid}", GetUser).WithName("GetUser");
         users.MapPost("/", CreateUser).WithName("CreateUser").WithIdempotency(Idempotency.ReplayBody.Never);
         users.MapPut("/{id:guid}", UpdateUser).WithName("UpdateUser");

@@ -20,10 +20,25 @@ public static class DocumentEndpoints
     public static void MapDocumentEndpoints(this IEndpointRouteBuilder app)
     {
         var documents = app.MapGroup(IndicatorEndpoints.Route + "/documents").WithTags("Documents");
-        documents.MapGet("/", DocumentQueries.ListAsync).WithName("ListDocuments").AllowAnonymous();
+        documents.MapGet("/", DocumentQueries.ListAsync).WithName("ListDocuments")
+            .Describe(new()
+            {
+                ["q"] = "Words to find in the documents' titles, summaries and text.",
+                ["kind"] = $"Only documents of this kind: {WireEnum.Values<DocumentKind>()}.",
+                ["audience"] = $"Only documents written for this audience: {WireEnum.Values<Audience>()}.",
+            }).AllowAnonymous();
         documents.MapGet("/{id:guid}", DocumentQueries.GetAsync).WithName("GetDocument").AllowAnonymous();
-        documents.MapGet("/{id:guid}/versions/{number:int}", DocumentQueries.GetVersionAsync).WithName("GetDocumentVersion").AllowAnonymous();
-        documents.MapGet("/{id:guid}/diff", DocumentQueries.DiffAsync).WithName("DiffDocumentVersions").AllowAnonymous();
+        documents.MapGet("/{id:guid}/versions/{number:int}", DocumentQueries.GetVersionAsync).WithName("GetDocumentVersion")
+            .Describe(new()
+            {
+                ["number"] = "The version's number, from 1.",
+            }).AllowAnonymous();
+        documents.MapGet("/{id:guid}/diff", DocumentQueries.DiffAsync).WithName("DiffDocumentVersions")
+            .Describe(new()
+            {
+                ["from"] = "Required: the older version's number.",
+                ["to"] = "Required: the newer version's number.",
+            }).AllowAnonymous();
         documents.MapPost("/", CreateAsync).WithName("CreateDocument").WithIdempotency().RequireAuthorization(Policies.Ministry);
         documents.MapPut("/{id:guid}/draft", EditDraftAsync).WithName("EditDocumentDraft").RequireAuthorization(Policies.Ministry);
         documents.MapPost("/{id:guid}/versions", NewVersionAsync).WithName("StartDocumentVersion").RequireAuthorization(Policies.Ministry);

@@ -21,7 +21,12 @@ public static class IndicatorEndpoints
     public static void MapIndicatorEndpoints(this IEndpointRouteBuilder app)
     {
         var policy = app.MapGroup(Route).WithTags("Indicators");
-        policy.MapGet("/indicators", GetAsync).WithName("GetIndicators").RequireAuthorization(Policies.Member);
+        policy.MapGet("/indicators", GetAsync).WithName("GetIndicators")
+            .Describe(new()
+            {
+                ["approach"] = "Only clusters working this way: top-down, bottom-up, virtual or hybrid (default: all).",
+                ["asOf"] = "The figures as they stood at the end of this day (YYYY-MM-DD, UTC; default today).",
+            }).RequireAuthorization(Policies.Member);
         policy.MapGet("/indicators/definitions", () => TypedResults.Ok(Indicators.Definitions.Select(d => new DefinitionResponse(d.Key, d.Definition)).ToList()))
             .WithName("GetIndicatorDefinitions").AllowAnonymous();
         policy.MapPost("/evidence/rebuild", RebuildAsync).WithName("RebuildEvidence").RequireAuthorization(Policies.NetworkAdmin);

@@ -28,7 +28,11 @@ public static class SnapshotEndpoints
         var snapshots = app.MapGroup(IndicatorEndpoints.Route + "/snapshots").WithTags("Snapshots");
         snapshots.MapPost("/", TakeAsync).WithName("TakeSnapshot").WithIdempotency().RequireAuthorization(Policies.Ministry);
         snapshots.MapGet("/", ListAsync).WithName("ListSnapshots").AllowAnonymous();
-        snapshots.MapGet("/{id:guid}", GetAsync).WithName("GetSnapshot").AllowAnonymous();
+        snapshots.MapGet("/{id:guid}", GetAsync).WithName("GetSnapshot")
+            .Describe(new()
+            {
+                ["format"] = "json (the default) or csv.",
+            }).AllowAnonymous();
     }
 
     /// <summary>The network and every country with evidence, each for all approaches and for each one.</summary>

@@ -59,7 +59,11 @@ public static class ApplicationEndpoints
     {
         var applications = app.MapGroup(Route).WithTags("Applications");
         applications.MapPost("/", Submit).WithName("SubmitApplication").AllowAnonymous().WithIdempotency();
-        applications.MapGet("/", List).WithName("ListApplications").RequireAuthorization(Policies.Ministry);
+        applications.MapGet("/", List).WithName("ListApplications")
+            .Describe(new()
+            {
+                ["status"] = $"Only applications in this state: {WireEnum.Values<ApplicationStatus>()}.",
+            }).RequireAuthorization(Policies.Ministry);
         applications.MapGet("/{id:guid}", Get).WithName("GetApplication").RequireAuthorization(Policies.Ministry);
         applications.MapPost("/{id:guid}/decision", Decide).WithName("DecideApplication").RequireAuthorization(Policies.Ministry);
     }

@@ -27,6 +27,11 @@ public static class ImportEndpoints
 
     public static void MapImportEndpoints(this IEndpointRouteBuilder app) =>
         app.MapPost(SchoolEndpoints.Route + "/imports", Import).WithTags("Bulk import").WithName("ImportSchools")
+            .Describe(new()
+            {
+                ["country"] = "Required: the registry's country (ISO 3166-1 alpha-2, e.g. HU); every row is a school of it.",
+                ["dryRun"] = "true: check every row and report what would change, changing nothing.",
+            })
             .RequireAuthorization(Policies.Ministry)
             .WithRequestBodyLimit(MaxFileBytes)
             .Accepts<string>("text/csv", "application/json");

@@ -16,7 +16,15 @@ public static class SchoolEndpoints
     {
         var schools = app.MapGroup(Route).WithTags("Schools");
         // The directory is public (no personal data in it); changes follow the security model.
-        schools.MapGet("/", ListSchools).WithName("ListSchools").AllowAnonymous();
+        schools.MapGet("/", ListSchools).WithName("ListSchools")
+            .Describe(new()
+            {
+                ["role"] = $"Only schools with this role in the network: {WireEnum.Values<NetworkRole>()}.",
+                ["status"] = $"Only schools with this status: {WireEnum.Values<SchoolStatus>()}.",
+                ["level"] = $"Only schools teaching at this level: {WireEnum.Values<EducationLevel>()}.",
+                ["name"] = "Only schools whose name contains these words (any case, any accents).",
+                ["sort"] = "name (the default), country or createdAt; prefix with '-' for the reverse order.",
+            }).AllowAnonymous();
         schools.MapGet("/{id:guid}", GetSchool).WithName("GetSchool").AllowAnonymous();
         schools.MapPost("/", RegisterSchool).WithName("RegisterSchool").WithIdempotency().RequireAuthorization(Policies.Ministry);
         schools.MapPut("/{id:guid}", UpdateSchoolProfile).WithName("UpdateSchoolProfile").RequireAuthorization(Policies.SchoolStaff);
