@@ -21,6 +21,8 @@ public sealed class CacheInvalidation(IConfiguration configuration, IConnectionM
             "mensi.registry.school-registered", "mensi.registry.school-profile-updated", "mensi.registry.school-role-assigned",
             "mensi.registry.school-status-changed", "mensi.registry.digital-maturity-assessed",
         ],
+        // What anyone reads of a course changes only when it is published, revised or archived (drafts are the authors').
+        ["courses"] = ["mensi.courses.course-published", "mensi.courses.course-revised", "mensi.courses.course-archived"],
     };
 
     private readonly ConcurrentDictionary<string, long> _generations = new();

@@ -47,4 +47,66 @@ public class CourseFlowTests(GraphFixture graph)
         Assert.Superset(new HashSet<string>(["mensi.courses.course-run-published", "mensi.courses.learner-enrolled", "mensi.courses.course-completed"]),
             new HashSet<string>(await graph.WireKeepsTheContractAsync()));
     }
+
+    /// <summary>
+    /// The course catalogue through the gateway's cache: anonymous readers are answered from Redis, and a course's
+    /// publication, revision and archiving, each announced by its event, reach them within a second.
+    /// </summary>
+    [Fact]
+    public async Task The_catalogue_is_cached_and_a_course_published_revised_or_archived_reaches_anonymous_readers_within_a_second()
+    {
+        await using var ministry = await EventListener.StartAsync(graph.App.Get<RabbitMqResource>("rabbitmq").ConnectionString,
+            "mensi.courses.course-published", "mensi.courses.course-revised", "mensi.courses.course-archived");
+        using var author = graph.Client(await graph.Tokens.TokenForAsync(new Persona("course-manager")));
+        using var anonymous = graph.Client();
+        // Maltese: no other test writes a course in it, so this list holds only this test's course.
+        const string catalogue = "/api/v1/courses?language=mt&pageSize=100";
+        object Details(string title) => new { title, summary = "Cached in the gateway.", language = "mt", audience = "teachers", estimatedHours = 2m, licence = "CC-BY-4.0" };
+        var course = (await JsonRequests.OkAsync(author.PostAsJsonAsync("/api/v1/courses", Details("Kors fil-cache")))).GetProperty("id").GetGuid();
+        await JsonRequests.OkAsync(author.SendJsonAsync(HttpMethod.Put, $"/api/v1/courses/{course}/outline", CourseScenario.Outline(), "*"));
+
+        await CachedAsync(anonymous, catalogue);
+        await WithinASecondAsync(() => author.SendJsonAsync(HttpMethod.Post, $"/api/v1/courses/{course}/publish", null, "*"),
+            () => ListedAsync(anonymous, catalogue, course), listed => listed);
+
+        await CachedAsync(anonymous, $"/api/v1/courses/{course}");
+        await WithinASecondAsync(() => author.SendJsonAsync(HttpMethod.Put, $"/api/v1/courses/{course}", Details("Kors rivedut"), "*"),
+            async () => (await anonymous.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/courses/{course}")).GetProperty("title").GetString(), title => title == "Kors rivedut");
+
+        await CachedAsync(anonymous, catalogue);
+        await WithinASecondAsync(() => author.SendJsonAsync(HttpMethod.Post, $"/api/v1/courses/{course}/archive", null, "*"),
+            () => ListedAsync(anonymous, catalogue, course), listed => !listed);
+
+        // A ministry system hears the same three facts, with what it needs to follow the catalogue.
+        var published = (await ministry.WaitForAsync(e => e.Exchange == "mensi.courses.course-published" && e.Body.GetProperty("courseId").GetGuid() == course))[0];
+        Assert.Equal(("Kors fil-cache", "teachers", 1), (published.Body.GetProperty("title").GetString(), published.Body.GetProperty("audience").GetString(),
+            published.Body.GetProperty("moduleIds").GetArrayLength()));
+        var revised = (await ministry.WaitForAsync(e => e.Exchange == "mensi.courses.course-revised" && e.Body.GetProperty("courseId").GetGuid() == course))[0];
+        Assert.Equal("details", revised.Body.GetProperty("change").GetString());
+        await ministry.WaitForAsync(e => e.Exchange == "mensi.courses.course-archived" && e.Body.GetProperty("courseId").GetGuid() == course);
+        Assert.Superset(new HashSet<string>(["mensi.courses.course-published", "mensi.courses.course-revised", "mensi.courses.course-archived"]),
+            new HashSet<string>(await graph.WireKeepsTheContractAsync()));
+    }
+
+    /// <summary>Waits until the gateway answers <paramref name="path"/> from its cache (each group starts afresh when the gateway starts listening).</summary>
+    private static async Task CachedAsync(HttpClient anonymous, string path) =>
+        Assert.True(await Eventually.UntilAsync(async () =>
+        {
+            using var warm = await anonymous.GetAsync(path);
+            using var again = await anonymous.GetAsync(path);
+            return again.Headers.TryGetValues("X-Cache", out var state) && state.Single() == "hit";
+        }, hit => hit, TimeSpan.FromSeconds(20)), $"{path} was never answered from the cache");
+
+    private static async Task<bool> ListedAsync(HttpClient anonymous, string catalogue, Guid course) =>
+        (await anonymous.GetFromJsonAsync<System.Text.Json.JsonElement>(catalogue)).GetProperty("items").EnumerateArray().Any(c => c.GetProperty("id").GetGuid() == course);
+
+    /// <summary>Makes the change, then reads until anonymous readers see it: within a second, or the cache kept a stale answer.</summary>
+    private static async Task WithinASecondAsync<T>(Func<Task<HttpResponseMessage>> change, Func<Task<T>> read, Func<T, bool> seen)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using (var changed = await change()) Assert.True(changed.IsSuccessStatusCode, $"the change answered {(int)changed.StatusCode}");
+        var value = await Eventually.UntilAsync(read, seen, TimeSpan.FromSeconds(5));
+        Assert.True(seen(value), $"anonymous readers still saw {value} after 5 s");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"the change reached anonymous readers after {clock.Elapsed.TotalMilliseconds:0} ms");
+    }
 }

@@ -50,11 +50,12 @@ public static class EventCatalogue
         {
             var property = node!.AsObject();
             var notes = new List<string>();
-            if (property["description"] is { } description) notes.Add(description.GetValue<string>());
+            if (property["description"] is { } description) notes.Add(description.GetValue<string>().TrimEnd('.'));
             var values = property["enum"] ?? property["items"]?["enum"];
             if (values is JsonArray list) notes.Add("one of " + string.Join(", ", list.Where(v => v is not null).Select(v => $"`{v}`")));
             if (property["minimum"] is { } min) notes.Add($"{min} to {property["maximum"]}");
-            sb.Append(CultureInfo.InvariantCulture, $"| `{prefix}{field}` | {TypeOf(property)} |{Cell(string.Join("; ", notes))}|\n");
+            var text = string.Join("; ", notes);
+            sb.Append(CultureInfo.InvariantCulture, $"| `{prefix}{field}` | {TypeOf(property)} |{Cell(text.Length == 0 ? text : text + ".")}|\n");
             if (property["properties"] is not null) Rows(sb, property, prefix + field + ".");
         }
     }

@@ -60,3 +60,46 @@ public sealed record CourseCompleted(
     Guid? SchoolId,
     Guid CredentialId,
     DateOnly CompletedOn) : IIntegrationEvent;
+
+/// <summary>
+/// A course joined the public catalogue: anyone can read it, and its runs can open for enrolment. Exchange
+/// <c>mensi.courses.course-published</c>.
+/// </summary>
+/// <remarks>A course is published once; what changes later is announced by <c>course-revised</c>, its end by <c>course-archived</c>.</remarks>
+/// <param name="CourseId">The course's id (UUID v7).</param>
+/// <param name="Title">The course's title.</param>
+/// <param name="Language">The course's language (ISO 639-1, such as en or hu).</param>
+/// <param name="Audience">Who the course is for.</param>
+/// <param name="ModuleIds">The course's modules, in order.</param>
+public sealed record CoursePublished(
+    Guid EventId,
+    DateTimeOffset OccurredAt,
+    Guid CourseId,
+    string Title,
+    string Language,
+    [property: OneOf("teachers", "school-leaders", "mentors", "policy-makers")] string Audience,
+    IReadOnlyList<Guid> ModuleIds) : IIntegrationEvent;
+
+/// <summary>
+/// What anyone reads of a published (or archived) course changed: its description, or its outline (wording, order and
+/// new lessons; a published course never loses a lesson). Exchange <c>mensi.courses.course-revised</c>.
+/// </summary>
+/// <param name="CourseId">The course's id (UUID v7).</param>
+/// <param name="Change">What changed: <c>details</c> (title, summary, audience, ...) or <c>outline</c>.</param>
+/// <param name="ModuleIds">The course's modules after the change, in order.</param>
+public sealed record CourseRevised(
+    Guid EventId,
+    DateTimeOffset OccurredAt,
+    Guid CourseId,
+    [property: OneOf("details", "outline")] string Change,
+    IReadOnlyList<Guid> ModuleIds) : IIntegrationEvent;
+
+/// <summary>
+/// A published course left the catalogue: no new run opens; learners keep their progress and credentials. Exchange
+/// <c>mensi.courses.course-archived</c>.
+/// </summary>
+/// <param name="CourseId">The course's id (UUID v7).</param>
+public sealed record CourseArchived(
+    Guid EventId,
+    DateTimeOffset OccurredAt,
+    Guid CourseId) : IIntegrationEvent;

@@ -1,4 +1,6 @@
+using MenSI.Contracts.Courses;
 using MenSI.ServiceDefaults.Data;
+using MenSI.ServiceDefaults.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -44,25 +46,46 @@ public sealed class Course
         return course;
     }
 
-    public void Describe(CourseDetails details, DateTimeOffset now)
+    /// <summary>Changes the description; the announcement of it when the public reads this course (not a draft).</summary>
+    public CourseRevised? Describe(CourseDetails details, DateTimeOffset now)
     {
         (Title, Summary, Language, Audience, EstimatedHours, Licence, CredentialValidityMonths) =
             (details.Title, details.Summary, details.Language, details.Audience, details.EstimatedHours, details.Licence, details.CredentialValidityMonths);
         Touch(now);
+        return Revised("details", now);
     }
 
-    public void ReplaceOutline(Outline outline, DateTimeOffset now)
+    /// <summary>Changes the outline; the announcement of it when the public reads this course (not a draft).</summary>
+    public CourseRevised? ReplaceOutline(Outline outline, DateTimeOffset now)
     {
         Outline = outline;
         Touch(now);
+        return Revised("outline", now);
     }
 
-    public void MoveTo(CourseStatus status, DateTimeOffset now)
+    public CoursePublished Publish(DateTimeOffset now)
+    {
+        MoveTo(CourseStatus.Published, now);
+        return new CoursePublished(Guid.CreateVersion7(now), now, Id, Title, Language, WireEnum.Name(Audience), ModuleIds);
+    }
+
+    public CourseArchived Archive(DateTimeOffset now)
+    {
+        MoveTo(CourseStatus.Archived, now);
+        return new CourseArchived(Guid.CreateVersion7(now), now, Id);
+    }
+
+    private void MoveTo(CourseStatus status, DateTimeOffset now)
     {
         if (status == CourseStatus.Published) PublishedAt ??= now;
         Status = status;
         Touch(now);
     }
+
+    private List<Guid> ModuleIds => [.. Outline.Modules.Select(m => m.Id)];
+
+    private CourseRevised? Revised(string change, DateTimeOffset now) =>
+        Status == CourseStatus.Draft ? null : new CourseRevised(Guid.CreateVersion7(now), now, Id, change, ModuleIds);
 
     private void Touch(DateTimeOffset now)
     {

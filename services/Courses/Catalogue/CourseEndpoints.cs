@@ -1,4 +1,6 @@
+using MenSI.Contracts;
 using MenSI.ServiceDefaults.Http;
+using MenSI.ServiceDefaults.Messaging;
 using MenSI.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -96,7 +98,7 @@ public static class CourseEndpoints
         {
             var errors = new Dictionary<string, string[]>();
             if (request.ToDetails(errors) is not { } details) return Problems.Validation(errors);
-            course.Describe(details, change.Now);
+            change.Announce(course.Describe(details, change.Now));
             return null;
         }, cancellationToken);
 
@@ -107,7 +109,7 @@ public static class CourseEndpoints
             var errors = new Dictionary<string, string[]>();
             if (request.ToOutline(course.Outline, errors) is not { } outline) return Problems.Validation(errors);
             if (CourseRules.WhyNotReplaceOutline(course, outline) is { } broken) return Problems.Broken(broken);
-            course.ReplaceOutline(outline, change.Now);
+            change.Announce(course.ReplaceOutline(outline, change.Now));
             return null;
         }, cancellationToken);
 
@@ -116,7 +118,7 @@ public static class CourseEndpoints
         change.ApplyAsync(id, "publish", course =>
         {
             if (CourseRules.WhyNotPublish(course) is { } broken) return Problems.Broken(broken);
-            course.MoveTo(CourseStatus.Published, change.Now);
+            change.Announce(course.Publish(change.Now));
             return null;
         }, cancellationToken);
 
@@ -125,7 +127,7 @@ public static class CourseEndpoints
         change.ApplyAsync(id, "archive", course =>
         {
             if (CourseRules.WhyNotArchive(course) is { } broken) return Problems.Broken(broken);
-            course.MoveTo(CourseStatus.Archived, change.Now);
+            change.Announce(course.Archive(change.Now));
             return null;
         }, cancellationToken);
 
@@ -133,6 +135,12 @@ public static class CourseEndpoints
     public sealed class CourseChange(CoursesDbContext db, ResourceAccess access, TimeProvider clock, IHttpContextAccessor http)
     {
         public DateTimeOffset Now { get; } = clock.GetUtcNow();
+
+        /// <summary>Publishes the change's event with the change (the outbox, in the same transaction); null: nothing to announce.</summary>
+        public void Announce(IIntegrationEvent? announcement)
+        {
+            if (announcement is not null) db.AddIntegrationEvent(announcement);
+        }
 
         public async Task<Results<Ok<CourseResponse>, ValidationProblem, ProblemHttpResult>> ApplyAsync(
             Guid id, string action, Func<Course, IResult?> change, CancellationToken cancellationToken)
