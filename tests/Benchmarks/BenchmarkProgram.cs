@@ -140,6 +140,9 @@ internal static class BenchmarkProgram
         var (nginx, nginxPort) = await Nginx.StartAsync(registry.HttpEndpoint, Path.Combine(stateDir, "nginx"));
         var results = new List<LoadResult>();
         var memory = new List<string>();
+        // Where each request's CPU goes, process by process (the machine's cores are shared by wrk and all of them).
+        ProcessResource[] measured = [registry, gateway, app.Get<PostgresServerResource>("postgres"), app.Get<RedisResource>("redis")];
+        var cpu = new List<string>();
         try
         {
             string[] uncached = ["Cache-Control: no-cache"];
@@ -154,7 +157,10 @@ internal static class BenchmarkProgram
                 foreach (var (target, root, headers) in targets)
                 {
                     await Wrk.RunAsync(target, scenario, root + path, TimeSpan.FromSeconds(5), headers: headers); // warm-up: JIT tiers, pools, caches
+                    var cpuBefore = measured.Select(CpuSeconds).ToArray();
                     var result = await Wrk.RunAsync(target, scenario, root + path, LoadDuration, headers: headers);
+                    var perRequest = measured.Select((r, i) => (CpuSeconds(r) - cpuBefore[i]) * 1e6 / Math.Max(1, result.Requests));
+                    cpu.Add(Invariant($"| {scenario} | {target} | {string.Join(" | ", perRequest.Select(us => us.ToString("0", CultureInfo.InvariantCulture)))} |"));
                     Console.WriteLine(Invariant($"{scenario,-28} {target,-15} {result.RequestsPerSecond,10:0} req/s  p50 {result.P50Ms,6:0.00} ms  p99 {result.P99Ms,7:0.00} ms  errors {result.Errors}"));
                     results.Add(result);
                     if (target.StartsWith("gateway", StringComparison.Ordinal)) memory.Add(MemoryRow($"under load ({scenario}, via {target})", registry, gateway));
@@ -185,6 +191,13 @@ internal static class BenchmarkProgram
 
             {LoadTable(results)}
             {ratios}
+            CPU time per request, by process (user + system, from /proc; PostgreSQL with its backends), in µs: what each
+            answer costs the machine besides wrk, whose cores all of them share.
+
+            | scenario | target | {string.Join(" | ", measured.Select(r => r.Name))} |
+            | --- | --- |{string.Concat(measured.Select(_ => " ---: |"))}
+            {string.Join("\n", cpu)}
+
             Staleness through the cache: {staleness.Length} times, a school's name changed through the gateway (signed in) while
             its cached profile was being read anonymously; from the change's 200 to the first anonymous read with the new
             name: p50 {Percentile(staleness, 50):0} ms, p99 {Percentile(staleness, 99):0} ms, max {staleness[^1]:0} ms (target: within 1,000 ms) {Verdict(staleness[^1] < 1000)}.

@@ -66,29 +66,6 @@ internal static class DemoBenchmark
         }
     }
 
-    /// <summary>User and system CPU of a resource's process and, for PostgreSQL, of its backends (its children) too.</summary>
-    private static double CpuSeconds(ProcessResource resource)
-    {
-        if (resource.Pid is not { } pid) return 0;
-        var pids = resource is PostgresServerResource ? [pid, .. ChildrenOf(pid)] : new[] { pid };
-        return pids.Sum(p => Stat(p) is { } fields ? (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0 : 0);
-    }
-
-    /// <summary>The fields of /proc/PID/stat after the command (which may hold spaces): state is [0], ppid [1], utime [11], stime [12].</summary>
-    private static string[]? Stat(int pid)
-    {
-        try
-        {
-            var text = File.ReadAllText($"/proc/{pid}/stat");
-            return text[(text.LastIndexOf(')') + 2)..].Split(' ');
-        }
-        catch (IOException) { return null; }
-    }
-
-    private static IEnumerable<int> ChildrenOf(int parent) =>
-        Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(n => n!.All(char.IsAsciiDigit)).Select(n => int.Parse(n!, CultureInfo.InvariantCulture))
-            .Where(p => Stat(p) is { } fields && fields[1] == parent.ToString(CultureInfo.InvariantCulture));
-
     /// <summary>Outbox rows in every database that has an outbox.</summary>
     private static async Task<long> OutboxRowsAsync(DistributedApplication app)
     {
