@@ -132,7 +132,8 @@ public sealed class DistributedApplication : IAsyncDisposable
     }
 
     /// <summary>Starts a resource stopped with <see cref="StopResourceAsync"/> and waits until it is healthy.</summary>
-    public Task StartResourceAsync(string name, CancellationToken cancellationToken = default) => StartOneAsync(this[name], cancellationToken);
+    public Task StartResourceAsync(string name, CancellationToken cancellationToken = default) =>
+        _stopping ? throw new InvalidOperationException("The application is stopping; nothing starts now.") : StartOneAsync(this[name], cancellationToken);
 
     private void SetState(Resource resource, ResourceState state)
     {
