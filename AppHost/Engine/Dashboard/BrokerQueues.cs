@@ -71,6 +71,40 @@ internal sealed class BrokerQueues(RabbitMqResource broker)
         return moved;
     }
 
+    /// <summary>
+    /// The current depth and consumers of queues known by name. A queue that cannot be asked (gone, or another
+    /// connection's exclusive queue) keeps its last known figures; the next listing by name settles it.
+    /// </summary>
+    public async Task<IReadOnlyList<QueueInfo>> CountAsync(IReadOnlyList<QueueInfo> known, CancellationToken cancellationToken)
+    {
+        await using var connection = await ConnectAsync(cancellationToken);
+        var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        var counted = new List<QueueInfo>(known.Count);
+        try
+        {
+            foreach (var queue in known)
+            {
+                try
+                {
+                    var ok = await channel.QueueDeclarePassiveAsync(queue.Name, cancellationToken);
+                    counted.Add(queue with { Messages = ok.MessageCount, Consumers = (int)ok.ConsumerCount });
+                }
+                catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+                {
+                    counted.Add(queue);
+                    await channel.DisposeAsync(); // the broker closed it: the next queue gets a new one
+                    channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+                }
+            }
+        }
+        finally
+        {
+            await channel.DisposeAsync();
+        }
+
+        return counted;
+    }
+
     private static bool IsFaultHeader(string name) => name.StartsWith("MT-Fault-", StringComparison.Ordinal) || name == "MT-Reason";
 
     private static FailedMessage Describe(BasicGetResult got)
