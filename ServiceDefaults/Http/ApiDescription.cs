@@ -63,7 +63,8 @@ public static partial class ApiDescription
                 var described = metadata.OfType<ParameterDocs>().SelectMany(d => d).ToDictionary(d => d.Key, d => d.Value, StringComparer.Ordinal);
                 foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
                 {
-                    if (parameter.In == ParameterLocation.Query) parameter.Name = ParameterDescriptions.CamelCase(parameter.Name!);
+                    // A query record's property as clients write it ("PageSize" → "pageSize"; query names bind in any case).
+                    if (parameter.In == ParameterLocation.Query) parameter.Name = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(parameter.Name!);
                     parameter.Description ??= described.GetValueOrDefault(parameter.Name!) ?? ParameterDescriptions.For(parameter.Name!, parameter.In, path);
                 }
 

@@ -35,9 +35,6 @@ public static class ParameterDescriptions
             _ => collection,
         };
     }
-
-    /// <summary>"PageSize" → "pageSize": a query record's property as clients write it (query names bind in any case).</summary>
-    public static string CamelCase(string name) => name.Length == 0 || char.IsLower(name[0]) ? name : char.ToLowerInvariant(name[0]) + name[1..];
 }
 
 /// <summary>
