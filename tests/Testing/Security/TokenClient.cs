@@ -62,7 +62,17 @@ public sealed class TokenClient : IDisposable
             ["returnUrl"] = WebUtility.HtmlDecode(HiddenField("returnUrl", html)),
             ["__RequestVerificationToken"] = WebUtility.HtmlDecode(HiddenField("__RequestVerificationToken", html)),
         };
-        using var posted = await _http.PostAsync(new Uri(signInPage.RequestMessage!.RequestUri!.AbsolutePath, UriKind.Relative), new FormUrlEncodedContent(form));
+        var signInPath = new Uri(signInPage.RequestMessage!.RequestUri!.AbsolutePath, UriKind.Relative);
+        var posted = await _http.PostAsync(signInPath, new FormUrlEncodedContent(form));
+        // A 503 says a dependency hiccupped and nothing was written: post again after Retry-After, as any client should.
+        for (var retry = 0; retry < 3 && posted.StatusCode == HttpStatusCode.ServiceUnavailable; retry++)
+        {
+            await Task.Delay(posted.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
+            posted.Dispose();
+            posted = await _http.PostAsync(signInPath, new FormUrlEncodedContent(form));
+        }
+
+        using var _ = posted;
         if (posted.StatusCode != HttpStatusCode.Redirect) throw new SignInRefusedException(posted.StatusCode);
 
         var back = await FollowAsync(posted.Headers.Location!);
