@@ -70,7 +70,9 @@ let openQueue = null;
 async function refreshQueues() {
   const status = document.getElementById("queues-status");
   let queues;
-  try { queues = await api("/api/queues"); status.textContent = ""; } catch (e) { status.textContent = `Queues unavailable: ${e.message}`; return; }
+  // Only an outage notice is cleared by a good poll; the result of a move stays until the next move.
+  try { queues = await api("/api/queues"); if (status.dataset.kind === "outage") status.textContent = ""; }
+  catch (e) { status.textContent = `Queues unavailable: ${e.message}`; status.dataset.kind = "outage"; return; }
   document.querySelector("#queues tbody").replaceChildren(...queues.map(q => {
     const error = q.name.endsWith("_error");
     return el("tr", { "data-queue": q.name, class: error ? `error-queue${q.messages > 0 ? " has-messages" : ""}` : "" },
@@ -98,7 +100,9 @@ async function showFailed(queue) {
 async function moveBack(queue, messageId) {
   try {
     const result = await api(`/api/queues/${encodeURIComponent(queue)}/move`, { method: "POST", body: JSON.stringify({ messageId }) });
-    document.getElementById("queues-status").textContent = `Moved ${result.moved} message(s) back from ${queue}.`;
+    const status = document.getElementById("queues-status");
+    status.textContent = `Moved ${result.moved} message(s) back from ${queue}.`;
+    status.dataset.kind = "result";
   } catch (e) { alert(`Moving back: ${e.message}`); }
   await refreshQueues();
   await showFailed(queue);
