@@ -40,9 +40,14 @@ public sealed class OutboxSignal : IDisposable
     public void Dispose() => _signal.Dispose();
 }
 
-internal sealed class OutboxSignalInterceptor(OutboxSignal signal) : SaveChangesInterceptor
+/// <summary>
+/// Wakes the dispatcher when outbox rows become visible: right after a <c>SaveChanges</c> that wrote them, or, inside an
+/// explicit transaction, right after its commit (before it, the dispatcher would find nothing and wait a whole poll).
+/// One per context's scope, so its flags are one unit of work's.
+/// </summary>
+internal sealed class OutboxSignalInterceptor(OutboxSignal signal) : SaveChangesInterceptor, IDbTransactionInterceptor
 {
-    private bool _hasOutboxRows;
+    private bool _hasOutboxRows, _awaitingCommit;
 
     public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
@@ -52,10 +57,35 @@ internal sealed class OutboxSignalInterceptor(OutboxSignal signal) : SaveChanges
 
     public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        // Inside an explicit transaction the rows are not visible yet; the poll picks them up right after commit.
-        if (_hasOutboxRows && eventData.Context?.Database.CurrentTransaction is null) signal.Notify();
+        if (_hasOutboxRows)
+        {
+            if (eventData.Context?.Database.CurrentTransaction is null) signal.Notify();
+            else _awaitingCommit = true;
+        }
+
         return base.SavedChangesAsync(eventData, result, cancellationToken);
     }
+
+    public Task TransactionCommittedAsync(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        TransactionCommitted(transaction, eventData);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionCommitted(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData)
+    {
+        if (!_awaitingCommit) return;
+        _awaitingCommit = false;
+        signal.Notify();
+    }
+
+    public Task TransactionRolledBackAsync(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        _awaitingCommit = false;
+        return Task.CompletedTask;
+    }
+
+    public void TransactionRolledBack(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData) => _awaitingCommit = false;
 }
 
 public static class OutboxMetrics
