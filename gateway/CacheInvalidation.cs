@@ -23,6 +23,13 @@ public sealed class CacheInvalidation(IConfiguration configuration, IConnectionM
         ],
         // What anyone reads of a course changes only when it is published, revised or archived (drafts are the authors').
         ["courses"] = ["mensi.courses.course-published", "mensi.courses.course-revised", "mensi.courses.course-archived"],
+        // Anyone reads published policy documents (with their endorsements), snapshots and exchange sessions: drafts,
+        // submissions and new versions stay their authors' until published, and snapshots and sessions never change.
+        ["policy"] =
+        [
+            "mensi.policy.challenge-published", "mensi.policy.case-study-published", "mensi.policy.recommendation-published",
+            "mensi.policy.document-withdrawn", "mensi.policy.document-endorsed", "mensi.policy.snapshot-taken", "mensi.policy.exchange-session-held",
+        ],
     };
 
     private readonly ConcurrentDictionary<string, long> _generations = new();

@@ -21,7 +21,7 @@ public sealed class PublicReadCache(IConnectionMultiplexer redis, CacheInvalidat
     public static readonly TimeSpan TimeToLive = TimeSpan.FromMinutes(10);
     private const int MaxBody = 256 * 1024;
     private const string HeadersField = "h", BodyField = "b";
-    private static readonly string[] KeptHeaders = [HeaderNames.ContentType, HeaderNames.ETag, HeaderNames.LastModified, HeaderNames.ContentLanguage];
+    private static readonly string[] KeptHeaders = [HeaderNames.ContentType, HeaderNames.ETag, HeaderNames.LastModified, HeaderNames.ContentLanguage, HeaderNames.ContentDisposition];
 
     public async Task InvokeAsync(HttpContext context, Func<Task> next)
     {

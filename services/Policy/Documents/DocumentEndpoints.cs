@@ -144,6 +144,7 @@ public static class DocumentEndpoints
             case "withdraw":
                 version.State = VersionState.Withdrawn;
                 document.PublishedVersion = null;
+                db.AddIntegrationEvent(new DocumentWithdrawn(Guid.CreateVersion7(now), now, document.Id, version.Number, WireEnum.Name(document.Kind), document.Country));
                 break;
             default:
                 if (document.PublishedVersion is { } earlier)
@@ -160,16 +161,30 @@ public static class DocumentEndpoints
         return TypedResults.Ok(await DocumentQueries.ResponseAsync(db, document, version, caller, ct));
     }
 
-    /// <summary>Idempotent: one endorsement per country; a second officer of that country changes nothing.</summary>
+    /// <summary>
+    /// Idempotent: one endorsement per country, announced once; a second officer of that country changes nothing.
+    /// </summary>
     internal static async Task<Results<Ok<DocumentResponse>, ProblemHttpResult>> EndorseAsync(Guid id, Caller caller, PolicyDbContext db, TimeProvider clock, CancellationToken ct)
     {
         var document = await db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, ct);
         if (document is null || !Readable(document, caller)) return Problems.NotFound("Document", id);
         if (!caller.Roles.Contains(Roles.MinistryOfficer)) return Problems.Forbidden("Ministries endorse: sign in as a ministry officer.");
         if (DocumentRules.ForbidsEndorsement(caller, document) is { } broken) return Problems.Broken(broken);
-        await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO endorsements (document_id, country, officer_id, at) VALUES ({id}, {caller.Country}, {caller.UserId}, {clock.GetUtcNow()}) ON CONFLICT DO NOTHING
-            """, ct);
+        var now = clock.GetUtcNow();
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            var added = await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO endorsements (document_id, country, officer_id, at) VALUES ({id}, {caller.Country}, {caller.UserId}, {now}) ON CONFLICT DO NOTHING
+                """, ct);
+            if (added == 1)
+            {
+                db.AddIntegrationEvent(new DocumentEndorsed(Guid.CreateVersion7(now), now, id, document.PublishedVersion!.Value, caller.Country!));
+                await db.SaveChangesAsync(ct);
+            }
+
+            await transaction.CommitAsync(ct);
+        }
+
         var version = await db.DocumentVersions.AsNoTracking().FirstAsync(v => v.DocumentId == id && v.Number == document.PublishedVersion, ct);
         return TypedResults.Ok(await DocumentQueries.ResponseAsync(db, document, version, caller, ct));
     }
@@ -219,7 +234,9 @@ public static class DocumentEndpoints
 
     private static void Announce(PolicyDbContext db, PolicyDocument document, DocumentVersion version, DateTimeOffset now)
     {
-        if (document.Kind == DocumentKind.CaseStudy)
+        if (document.Kind == DocumentKind.Challenge)
+            db.AddIntegrationEvent(new ChallengePublished(Guid.CreateVersion7(now), now, document.Id, version.Number, document.Country));
+        else if (document.Kind == DocumentKind.CaseStudy)
             db.AddIntegrationEvent(new CaseStudyPublished(Guid.CreateVersion7(now), now, document.Id, version.Number, document.Country, version.Approach!, version.ClusterIds));
         else if (document.Kind is DocumentKind.Recommendation or DocumentKind.Guideline)
             db.AddIntegrationEvent(new RecommendationPublished(Guid.CreateVersion7(now), now, document.Id, version.Number, WireEnum.Name(document.Kind), document.Country,

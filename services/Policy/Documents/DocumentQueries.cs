@@ -103,8 +103,10 @@ internal static class DocumentQueries
     public static async Task<DocumentResponse> ResponseAsync(PolicyDbContext db, PolicyDocument document, DocumentVersion version, Caller caller, CancellationToken ct)
     {
         var endorsedBy = await db.Endorsements.AsNoTracking().Where(e => e.DocumentId == document.Id).OrderBy(e => e.Country).Select(e => e.Country).ToListAsync(ct);
-        return new DocumentResponse(document.Id, document.Kind, document.Country, document.LatestVersion, document.PublishedVersion, endorsedBy,
-            DocumentRules.MayAuthor(caller, document.Country), await VersionAsync(db, version, ct));
+        // A draft is its authors' business: everyone else learns of a new version when it is published.
+        var mayAuthor = DocumentRules.MayAuthor(caller, document.Country);
+        var latest = mayAuthor ? document.LatestVersion : document.PublishedVersion ?? document.LatestVersion;
+        return new DocumentResponse(document.Id, document.Kind, document.Country, latest, document.PublishedVersion, endorsedBy, mayAuthor, await VersionAsync(db, version, ct));
     }
 
     /// <summary>A version with its citations resolved to the snapshots they name (which never change).</summary>

@@ -1,10 +1,12 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Serialization;
+using MenSI.Contracts.Policy;
 using MenSI.Policy.Evidence;
 using MenSI.ServiceDefaults;
 using MenSI.ServiceDefaults.Data;
 using MenSI.ServiceDefaults.Http;
+using MenSI.ServiceDefaults.Messaging;
 using MenSI.ServiceDefaults.Security;
 using MenSI.ServiceDefaults.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -68,6 +70,7 @@ public static class SnapshotEndpoints
             Definitions = Indicators.Definitions.ToDictionary(d => d.Key, d => d.Definition),
         };
         db.Snapshots.Add(snapshot);
+        db.AddIntegrationEvent(new SnapshotTaken(Guid.CreateVersion7(now), now, snapshot.Id, snapshot.Title, snapshot.AsOf));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return TypedResults.Created($"{IndicatorEndpoints.Route}/snapshots/{snapshot.Id}", snapshot);

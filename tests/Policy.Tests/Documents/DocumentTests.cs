@@ -41,6 +41,8 @@ public class DocumentTests(PolicyFixture fixture)
         Assert.Equal(4m, (await officer.GetAsync("/api/v1/policy/indicators?country=EE").OkAsync()).GetProperty("figures").GetProperty("clusters.total").GetDecimal());
         var tampering = await Record.ExceptionAsync(() => fixture.QueryAsync(db => db.Database.ExecuteSqlAsync($"UPDATE snapshots SET title = 'changed' WHERE id = {id}")));
         Assert.Contains("snapshots never change", tampering?.Message, StringComparison.Ordinal);
+        var taken = Assert.Single(await fixture.OutboxAsync("SnapshotTaken", "snapshotId", id));
+        Assert.Equal(("Estonia, spring", snapshot.GetProperty("asOf").GetString()), (taken.GetProperty("title").GetString(), taken.GetProperty("asOf").GetString()));
 
         Assert.Equal(id, (await anonymous.GetAsync("/api/v1/policy/snapshots?pageSize=1").OkAsync()).GetProperty("items")[0].Id());
         using var csv = await anonymous.GetAsync($"/api/v1/policy/snapshots/{id}?format=csv");
@@ -94,7 +96,10 @@ public class DocumentTests(PolicyFixture fixture)
             await ProblemAssert.IsRuleAsync(notDraft, HttpStatusCode.Conflict, "not-a-draft");
         await hungary.PostAsync($"/api/v1/policy/documents/{id}/versions", null).OkAsync();
         await hungary.SendJsonAsync(HttpMethod.Put, $"/api/v1/policy/documents/{id}/draft", Content($"{word} in every region", "Pair schools.\nFund the visits and the cover.\nReview yearly."), "\"1\"").OkAsync();
-        Assert.Equal(1, (await anonymous.GetAsync($"/api/v1/policy/documents/{id}").OkAsync()).GetProperty("version").GetProperty("number").GetInt32());
+        var publicView = await anonymous.GetAsync($"/api/v1/policy/documents/{id}").OkAsync();
+        Assert.Equal(1, publicView.GetProperty("version").GetProperty("number").GetInt32());
+        // Not even the draft's number shows outside its authors' ministry: the public answer changes only on publication.
+        Assert.Equal((1, 2), (publicView.GetProperty("latestVersion").GetInt32(), (await hungary.GetAsync($"/api/v1/policy/documents/{id}").OkAsync()).GetProperty("latestVersion").GetInt32()));
         // In lists too: the public sees version 1, its authors the one document once, as the draft.
         Assert.Equal([1], (await anonymous.GetAsync($"/api/v1/policy/documents?q={word}").OkAsync()).GetProperty("items").EnumerateArray().Select(d => d.GetProperty("version").GetInt32()));
         Assert.Equal([2], (await hungary.GetAsync($"/api/v1/policy/documents?q={word}").OkAsync()).GetProperty("items").EnumerateArray().Select(d => d.GetProperty("version").GetInt32()));
@@ -119,8 +124,27 @@ public class DocumentTests(PolicyFixture fixture)
         Assert.Equal([1, 2], ours.Select(e => e.GetProperty("version").GetInt32()).Order());
         Assert.All(ours, e => Assert.Equal([snapshot], e.GetProperty("snapshotIds").EnumerateArray().Select(s => s.GetGuid())));
 
+        // Portugal endorsed twice and is announced once, for the version it endorsed.
+        var endorsement = Assert.Single(await fixture.OutboxAsync("DocumentEndorsed", "documentId", id));
+        Assert.Equal(("PT", 2), (endorsement.GetProperty("country").GetString(), endorsement.GetProperty("version").GetInt32()));
+
         await hungary.PostAsync($"/api/v1/policy/documents/{id}/withdraw", null).OkAsync();
         using (var gone = await anonymous.GetAsync($"/api/v1/policy/documents/{id}")) Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        var withdrawn = Assert.Single(await fixture.OutboxAsync("DocumentWithdrawn", "documentId", id));
+        Assert.Equal((2, "recommendation", "HU"), (withdrawn.GetProperty("version").GetInt32(), withdrawn.GetProperty("kind").GetString(), withdrawn.GetProperty("country").GetString()));
+    }
+
+    [Fact]
+    public async Task A_published_challenge_is_announced()
+    {
+        using var hungary = await fixture.ClientAsync(Persona.MinistryOfficer("HU"));
+        var id = (await hungary.PostAsJsonAsync("/api/v1/policy/documents",
+            new { kind = "challenge", country = "HU", content = new { title = "Rural schools lack mentors", body = "Few mentor schools outside Budapest." } }).OkAsync()).Id();
+        await hungary.PostAsync($"/api/v1/policy/documents/{id}/submit", null).OkAsync();
+        Assert.Empty(await fixture.OutboxAsync("ChallengePublished", "documentId", id));
+        await hungary.PostAsync($"/api/v1/policy/documents/{id}/publish", null).OkAsync();
+        var published = Assert.Single(await fixture.OutboxAsync("ChallengePublished", "documentId", id));
+        Assert.Equal((1, "HU"), (published.GetProperty("version").GetInt32(), published.GetProperty("country").GetString()));
     }
 
     [Fact]
