@@ -83,6 +83,12 @@ var gateway = builder.AddProject("gateway", "gateway")
     // The broker: the events that evict its cache of public reads.
     .WithReference(rabbitmq)
     .WithEnvironment("Authentication__Issuer", issuer)
+    // Socket completions run on the socket engine's threads instead of being handed to the thread pool: a proxied
+    // request's hops (client in, service out, service in, client out) then wake no worker each. Measured under the
+    // gateway benchmark (perf stat on the gateway, uncached reads, back-to-back runs): context switches per request
+    // 7.2 -> 5.1 (a school) and 15.4 -> 7.4 (a list), CPU 222 -> 194 and 339 -> 299 us. For the gateway only, whose
+    // continuations are short and never block; the services' database work stays on the thread pool.
+    .WithEnvironment("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1")
     .WaitFor(registry).WaitFor(clusters).WaitFor(courses).WaitFor(community).WaitFor(policy).WaitFor(identity);
 
 // On one machine every browser and script is 127.0.0.1, so the per-address limit for anonymous calls (sign-in pages,

@@ -141,7 +141,12 @@ internal static class BenchmarkProgram
         var results = new List<LoadResult>();
         var memory = new List<string>();
         // Where each request's CPU goes, process by process (the machine's cores are shared by wrk and all of them).
-        ProcessResource[] measured = [registry, gateway, app.Get<PostgresServerResource>("postgres"), app.Get<RedisResource>("redis")];
+        (string Name, Func<double> CpuSeconds)[] measured =
+        [
+            .. new ProcessResource[] { registry, gateway, app.Get<PostgresServerResource>("postgres"), app.Get<RedisResource>("redis") }
+                .Select(r => (r.Name, (Func<double>)(() => CpuSeconds(r)))),
+            ("nginx", () => CpuSeconds(nginx.Pid, withChildren: true)),
+        ];
         var cpu = new List<string>();
         try
         {
@@ -157,9 +162,9 @@ internal static class BenchmarkProgram
                 foreach (var (target, root, headers) in targets)
                 {
                     await Wrk.RunAsync(target, scenario, root + path, TimeSpan.FromSeconds(5), headers: headers); // warm-up: JIT tiers, pools, caches
-                    var cpuBefore = measured.Select(CpuSeconds).ToArray();
+                    var cpuBefore = measured.Select(m => m.CpuSeconds()).ToArray();
                     var result = await Wrk.RunAsync(target, scenario, root + path, LoadDuration, headers: headers);
-                    var perRequest = measured.Select((r, i) => (CpuSeconds(r) - cpuBefore[i]) * 1e6 / Math.Max(1, result.Requests));
+                    var perRequest = measured.Select((m, i) => (m.CpuSeconds() - cpuBefore[i]) * 1e6 / Math.Max(1, result.Requests));
                     cpu.Add(Invariant($"| {scenario} | {target} | {string.Join(" | ", perRequest.Select(us => us.ToString("0", CultureInfo.InvariantCulture)))} |"));
                     Console.WriteLine(Invariant($"{scenario,-28} {target,-15} {result.RequestsPerSecond,10:0} req/s  p50 {result.P50Ms,6:0.00} ms  p99 {result.P99Ms,7:0.00} ms  errors {result.Errors}"));
                     results.Add(result);
@@ -191,7 +196,7 @@ internal static class BenchmarkProgram
 
             {LoadTable(results)}
             {ratios}
-            CPU time per request, by process (user + system, from /proc; PostgreSQL with its backends), in µs: what each
+            CPU time per request, by process (user + system, from /proc; PostgreSQL with its backends, nginx with its workers), in µs: what each
             answer costs the machine besides wrk, whose cores all of them share.
 
             | scenario | target | {string.Join(" | ", measured.Select(r => r.Name))} |

@@ -63,10 +63,12 @@ internal static partial class BenchmarkDocument
     }
 
     /// <summary>User and system CPU of a resource's process and, for PostgreSQL, of its backends (its children) too.</summary>
-    public static double CpuSeconds(ProcessResource resource)
+    public static double CpuSeconds(ProcessResource resource) => resource.Pid is { } pid ? CpuSeconds(pid, withChildren: resource is PostgresServerResource) : 0;
+
+    /// <summary>User + system CPU seconds of a process, and of its live children (PostgreSQL's backends, nginx's workers).</summary>
+    public static double CpuSeconds(int pid, bool withChildren)
     {
-        if (resource.Pid is not { } pid) return 0;
-        var pids = resource is PostgresServerResource ? [pid, .. ChildrenOf(pid)] : new[] { pid };
+        var pids = withChildren ? [pid, .. ChildrenOf(pid)] : new[] { pid };
         return pids.Sum(p => Stat(p) is { } fields ? (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0 : 0);
     }
 
