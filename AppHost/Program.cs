@@ -85,9 +85,10 @@ var gateway = builder.AddProject("gateway", "gateway")
     .WithEnvironment("Authentication__Issuer", issuer)
     // Socket completions run on the socket engine's threads instead of being handed to the thread pool: a proxied
     // request's hops (client in, service out, service in, client out) then wake no worker each. Measured under the
-    // gateway benchmark (perf stat on the gateway, uncached reads, back-to-back runs): context switches per request
-    // 7.2 -> 5.1 (a school) and 15.4 -> 7.4 (a list), CPU 222 -> 194 and 339 -> 299 us. For the gateway only, whose
-    // continuations are short and never block; the services' database work stays on the thread pool.
+    // gateway benchmark (perf stat on the gateway, uncached reads): context switches per request 7.2 -> 5.1-5.9 (a
+    // school) and 15.4 -> 5.8-7.4 (a list) over three runs; its CPU per request (194-271 and 263-340 us against 222 and
+    // 339) moved less than this machine's noise. For the gateway only, whose continuations are short and never block;
+    // the services' database work stays on the thread pool.
     .WithEnvironment("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1")
     .WaitFor(registry).WaitFor(clusters).WaitFor(courses).WaitFor(community).WaitFor(policy).WaitFor(identity);
 
