@@ -28,34 +28,34 @@ internal static class CacheStaleness
         using var reader = new HttpClient { BaseAddress = new Uri(gateway) };
         var rows = new StringBuilder();
 
-        var schoolDelays = await DelaysAsync(reader, $"/api/v1/schools/{school}", i => Send(admin, HttpMethod.Put, $"/api/v1/schools/{school}",
-            new { name = Name(i), educationLevels = new[] { "primary" } }), (read, i) => read.GetProperty("name").GetString() == Name(i));
+        var schoolDelays = await DelaysAsync(reader, $"/api/v1/schools/{school}", i => admin.SendJsonAsync(HttpMethod.Put, $"/api/v1/schools/{school}",
+            new { name = Name(i), educationLevels = new[] { "primary" } }, "*"), (read, i) => read.GetProperty("name").GetString() == Name(i));
         rows.AppendLine(Row("schools", "a school renamed", schoolDelays));
 
-        var course = await OkAsync(admin.PostAsJsonAsync("/api/v1/courses", Course("Cached course")));
+        var course = await JsonRequests.OkAsync(admin.PostAsJsonAsync("/api/v1/courses", Course("Cached course")));
         var courseId = course.GetProperty("id").GetGuid();
-        await OkAsync(Send(admin, HttpMethod.Put, $"/api/v1/courses/{courseId}/outline", new
+        await JsonRequests.OkAsync(admin.SendJsonAsync(HttpMethod.Put, $"/api/v1/courses/{courseId}/outline", new
         {
             modules = new[] { new { title = "Module 1", lessons = new[] { new { title = "Lesson 1", kind = "reading", estimatedMinutes = 10, required = true, reading = "Text." } } } },
-        }));
-        await OkAsync(Send(admin, HttpMethod.Post, $"/api/v1/courses/{courseId}/publish", null));
-        var courseDelays = await DelaysAsync(reader, $"/api/v1/courses/{courseId}", i => Send(admin, HttpMethod.Put, $"/api/v1/courses/{courseId}", Course(Name(i))),
+        }, "*"));
+        await JsonRequests.OkAsync(admin.SendJsonAsync(HttpMethod.Post, $"/api/v1/courses/{courseId}/publish", null, "*"));
+        var courseDelays = await DelaysAsync(reader, $"/api/v1/courses/{courseId}", i => admin.SendJsonAsync(HttpMethod.Put, $"/api/v1/courses/{courseId}", Course(Name(i)), "*"),
             (read, i) => read.GetProperty("title").GetString() == Name(i));
         rows.AppendLine(Row("courses", "a course revised", courseDelays));
 
-        var document = (await OkAsync(admin.PostAsJsonAsync("/api/v1/policy/documents", new
+        var document = (await JsonRequests.OkAsync(admin.PostAsJsonAsync("/api/v1/policy/documents", new
         {
             kind = "guideline", content = new { title = "Cached guideline", body = "Version 1.", audience = new[] { "teachers" } },
         }))).GetProperty("id").GetGuid();
         var path = $"/api/v1/policy/documents/{document}";
-        await OkAsync(admin.PostAsync($"{path}/submit", null));
-        await OkAsync(admin.PostAsync($"{path}/publish", null));
+        await JsonRequests.OkAsync(admin.PostAsync($"{path}/submit", null));
+        await JsonRequests.OkAsync(admin.PostAsync($"{path}/publish", null));
         var policyDelays = await DelaysAsync(reader, path, async i =>
         {
             // The next version is drafted, submitted and published; only its publication changes what anyone reads.
-            await OkAsync(admin.PostAsync($"{path}/versions", null));
-            await OkAsync(Send(admin, HttpMethod.Put, $"{path}/draft", new { title = "Cached guideline", body = $"Version {i + 2}.", audience = new[] { "teachers" } }));
-            await OkAsync(admin.PostAsync($"{path}/submit", null));
+            await JsonRequests.OkAsync(admin.PostAsync($"{path}/versions", null));
+            await JsonRequests.OkAsync(admin.SendJsonAsync(HttpMethod.Put, $"{path}/draft", new { title = "Cached guideline", body = $"Version {i + 2}.", audience = new[] { "teachers" } }, "*"));
+            await JsonRequests.OkAsync(admin.PostAsync($"{path}/submit", null));
             return await admin.PostAsync($"{path}/publish", null);
         }, (read, i) => read.GetProperty("version").GetProperty("number").GetInt32() == i + 2);
         rows.AppendLine(Row("policy", "a document's next version published", policyDelays));
@@ -88,7 +88,7 @@ internal static class CacheStaleness
         for (var i = 0; i < Times; i++)
         {
             using (var cached = await reader.GetAsync(path)) cached.EnsureSuccessStatusCode();
-            await OkAsync(change(i));
+            await change(i).OkAsync();
             var clock = Stopwatch.StartNew();
             while (!shows(await reader.GetFromJsonAsync<JsonElement>(path), i))
             {
@@ -103,14 +103,4 @@ internal static class CacheStaleness
     }
 
     private static HttpClient Client(string root, string token) => PersonaTokens.Authorized(new HttpClient { BaseAddress = new Uri(root) }, token);
-
-    private static Task<HttpResponseMessage> Send(HttpClient client, HttpMethod method, string path, object? body) => client.SendAsync(JsonRequests.Create(method, path, body, "*"));
-
-    private static async Task<JsonElement> OkAsync(Task<HttpResponseMessage> call)
-    {
-        using var response = await call;
-        var body = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"A change for the staleness measurement answered {(int)response.StatusCode}: {body}");
-        return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement.Clone();
-    }
 }

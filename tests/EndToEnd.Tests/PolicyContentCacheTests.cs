@@ -33,7 +33,7 @@ public class PolicyContentCacheTests(GraphFixture graph)
 
         Assert.True(await PublicCache.AnsweredFromCacheAsync(anonymous, documents), "the documents were never answered from the cache");
         await PublicCache.SeenWithinASecondAsync(() => malta.PostAsync($"/api/v1/policy/documents/{challenge}/publish", null),
-            () => ListedAsync(anonymous, documents, challenge), listed => listed);
+            () => PublicCache.ListsAsync(anonymous, documents, challenge), listed => listed);
 
         // Other countries endorse recommendations (and guidelines), and any published document can be withdrawn.
         var recommendation = (await JsonRequests.OkAsync(malta.PostAsJsonAsync("/api/v1/policy/documents",
@@ -48,7 +48,7 @@ public class PolicyContentCacheTests(GraphFixture graph)
 
         Assert.True(await PublicCache.AnsweredFromCacheAsync(anonymous, documents), "the documents were never answered from the cache");
         await PublicCache.SeenWithinASecondAsync(() => malta.PostAsync($"{document}/withdraw", null),
-            () => ListedAsync(anonymous, documents, recommendation), listed => !listed);
+            () => PublicCache.ListsAsync(anonymous, documents, recommendation), listed => !listed);
 
         const string snapshots = "/api/v1/policy/snapshots?pageSize=1";
         Assert.True(await PublicCache.AnsweredFromCacheAsync(anonymous, snapshots), "the snapshots were never answered from the cache");
@@ -72,7 +72,7 @@ public class PolicyContentCacheTests(GraphFixture graph)
                 session = (await recorded.Content.ReadFromJsonAsync<JsonElement>()).Id();
                 return recorded;
             },
-            async () => (await anonymous.GetFromJsonAsync<JsonElement>(sessions)).GetProperty("items").EnumerateArray().Any(s => s.Id() == session), listed => listed);
+            () => PublicCache.ListsAsync(anonymous, sessions, session), listed => listed);
 
         // A ministry system hears each fact with what it needs to follow the content.
         var published = (await ministry.WaitForAsync(e => e.Exchange == "mensi.policy.challenge-published" && e.Body.GetProperty("documentId").GetGuid() == challenge))[0];
@@ -85,7 +85,4 @@ public class PolicyContentCacheTests(GraphFixture graph)
         await ministry.WaitForAsync(e => e.Exchange == "mensi.policy.exchange-session-held" && e.Body.GetProperty("sessionId").GetGuid() == session);
         Assert.Superset(new HashSet<string>(Exchanges), new HashSet<string>(await graph.WireKeepsTheContractAsync()));
     }
-
-    private static async Task<bool> ListedAsync(HttpClient anonymous, string list, Guid id) =>
-        (await anonymous.GetFromJsonAsync<JsonElement>(list)).GetProperty("items").EnumerateArray().Any(d => d.Id() == id);
 }

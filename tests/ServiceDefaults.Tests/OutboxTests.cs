@@ -61,7 +61,7 @@ public class OutboxTests : IAsyncLifetime
         return await query(scope.ServiceProvider.GetRequiredService<ProducerDbContext>());
     }
 
-    private static SchoolRegistered School(string name = "Škola") =>
+    internal static SchoolRegistered School(string name = "Škola") =>
         new(Guid.CreateVersion7(), DateTimeOffset.UtcNow, Guid.CreateVersion7(), "CZ", "red-izo", "600012345", name, "none", "applicant", 1);
 
     [Fact]

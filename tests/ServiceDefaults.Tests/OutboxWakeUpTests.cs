@@ -1,4 +1,3 @@
-using MenSI.Contracts.Registry;
 using MenSI.ServiceDefaults.Messaging;
 using MenSI.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -30,16 +29,13 @@ public class OutboxWakeUpTests : IAsyncLifetime
         _host.Dispose();
     }
 
-    private static SchoolRegistered School(string name) =>
-        new(Guid.CreateVersion7(), DateTimeOffset.UtcNow, Guid.CreateVersion7(), "CZ", "red-izo", "600012345", name, "none", "applicant", 1);
-
     [Fact]
     public async Task An_event_written_by_SaveChanges_or_in_an_explicit_transaction_leaves_at_its_commit_not_at_the_next_poll()
     {
         await using var listener = await EventListener.StartAsync(_servers.RabbitMq.ConnectionString, "mensi.registry.school-registered");
         // The dispatcher's first look at the table happens at start; from here on only a wake-up or the minute's poll sends.
         await Task.Delay(TimeSpan.FromSeconds(1));
-        var plain = School("Plain save " + Guid.NewGuid());
+        var plain = OutboxTests.School("Plain save " + Guid.NewGuid());
         await using (var scope = _host.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<ProducerDbContext>();
@@ -49,8 +45,8 @@ public class OutboxWakeUpTests : IAsyncLifetime
 
         await listener.WaitForAsync(e => e.Body.GetProperty("name").GetString() == plain.Name, timeout: Prompt);
 
-        var transactional = School("In a transaction " + Guid.NewGuid());
-        var rolledBack = School("Rolled back " + Guid.NewGuid());
+        var transactional = OutboxTests.School("In a transaction " + Guid.NewGuid());
+        var rolledBack = OutboxTests.School("Rolled back " + Guid.NewGuid());
         await using (var scope = _host.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<ProducerDbContext>();

@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+
 namespace MenSI.Testing;
 
 /// <summary>The gateway's cache of public reads as a test meets it: each group starts afresh when the gateway begins listening to its events.</summary>
@@ -24,4 +26,8 @@ public static class PublicCache
         Xunit.Assert.True(seen(value), $"anonymous readers still saw {value} after 5 s");
         Xunit.Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"the change reached anonymous readers after {clock.Elapsed.TotalMilliseconds:0} ms");
     }
+
+    /// <summary>Whether an anonymous read of the list at <paramref name="path"/> names <paramref name="id"/> among its items.</summary>
+    public static async Task<bool> ListsAsync(HttpClient anonymous, string path, Guid id) =>
+        (await anonymous.GetFromJsonAsync<System.Text.Json.JsonElement>(new Uri(path, UriKind.Relative))).GetProperty("items").EnumerateArray().Any(item => item.Id() == id);
 }
