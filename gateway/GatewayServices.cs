@@ -1,6 +1,7 @@
 using MenSI.ServiceDefaults.Data;
 using MenSI.ServiceDefaults.Http;
 using MenSI.ServiceDefaults.Security;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
@@ -51,6 +52,12 @@ public static class GatewayServices
             Metadata = CacheGroupOf(r.Key, r.Value) is { } group ? new Dictionary<string, string> { [PublicReadCache.MetadataKey] = group } : null,
         }).ToList();
 
+        // With the socket engine completing I/O inline (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS, set by the AppHost),
+        // Kestrel may run each request on the thread its bytes arrived on instead of queueing it to the thread pool: a
+        // proxied request then never changes threads. Safe only because nothing the gateway runs per request blocks.
+        // Measured (perf stat on the gateway, uncached school reads, 32 connections, two runs each, alternating with and
+        // without): context switches 5.4-5.5 -> 1.4 per request (nginx: 1.2), CPU 201-214 -> 168-171 us per request.
+        builder.Services.Configure<SocketTransportOptions>(sockets => sockets.UnsafePreferInlineScheduling = true);
         builder.Services.AddReverseProxy()
             .LoadFromMemory(routeConfigs, clusters)
             .ConfigureHttpClient((_, handler) =>
