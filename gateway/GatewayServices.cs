@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Transforms;
 
 namespace MenSI.Gateway;
 
@@ -60,6 +61,7 @@ public static class GatewayServices
         builder.Services.Configure<SocketTransportOptions>(sockets => sockets.UnsafePreferInlineScheduling = true);
         builder.Services.AddReverseProxy()
             .LoadFromMemory(routeConfigs, clusters)
+            .AddTransforms(route => route.AddResponseTransform(WholeJsonResponses.ApplyAsync))
             .ConfigureHttpClient((_, handler) =>
             {
                 handler.ConnectTimeout = TimeSpan.FromSeconds(3);

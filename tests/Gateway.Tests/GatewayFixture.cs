@@ -25,6 +25,8 @@ public sealed class GatewayFixture : IAsyncLifetime
     /// <summary>The gateways' configuration, for a test that starts an instance of its own with a setting added.</summary>
     public IReadOnlyDictionary<string, string?> Configuration { get; private set; } = null!;
     public Uri Address { get; private set; } = null!;
+    /// <summary>The Registry itself, for comparing what it answers with what the gateway relays.</summary>
+    public Uri RegistryAddress { get; private set; } = null!;
     /// <summary>A second gateway instance with the same configuration and Redis, as a load balancer would have behind it.</summary>
     public Uri SecondAddress { get; private set; } = null!;
 
@@ -39,6 +41,7 @@ public sealed class GatewayFixture : IAsyncLifetime
         _registry = new ServiceHost<RegistryDbContext>(registryConfiguration);
         _registry.UseKestrel(registryPort);
         _registry.StartServer();
+        RegistryAddress = new Uri($"http://127.0.0.1:{registryPort}");
 
         var configuration = new Dictionary<string, string?>
         {
@@ -97,6 +100,9 @@ public sealed class GatewayFixture : IAsyncLifetime
     /// loopback proxies only), so each test starts with a fresh anonymous rate-limit budget.
     /// </summary>
     public HttpClient CreateClient(string? accessToken = null) => CreateClient(Address, NextAddress(), accessToken);
+
+    /// <summary>An anonymous client of a gateway instance of a test's own, from an address of its own (as <see cref="CreateClient(string?)"/>).</summary>
+    public HttpClient CreateClient(Uri gateway) => CreateClient(gateway, NextAddress(), null);
 
     /// <summary>One caller (one address, one token) through each of the two gateway instances.</summary>
     public (HttpClient First, HttpClient Second) CreateClientsOnBothGateways(string? accessToken = null)
