@@ -24,7 +24,7 @@ internal static class CacheStaleness
     public static async Task<string> MeasureAsync(string gateway, string stateDir, ProjectResource gatewayResource, Guid school)
     {
         var tokens = Minter.For(stateDir, gatewayResource);
-        using var admin = Client(gateway, tokens.Mint(Guid.NewGuid(), Roles.NetworkAdmin));
+        using var admin = tokens.Client(gateway, Roles.NetworkAdmin);
         using var reader = new HttpClient { BaseAddress = new Uri(gateway) };
         var rows = new StringBuilder();
 
@@ -101,6 +101,4 @@ internal static class CacheStaleness
 
         return delays;
     }
-
-    private static HttpClient Client(string root, string token) => PersonaTokens.Authorized(new HttpClient { BaseAddress = new Uri(root) }, token);
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using MenSI.Hosting;
 using MenSI.Identity.Keys;
 using MenSI.ServiceDefaults.Security;
+using MenSI.Testing;
 using MenSI.Testing.Security;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -30,7 +31,7 @@ internal static class CoursesBenchmark
         var gateway = app.Get<ProjectResource>("gateway");
         var courses = app.Get<ProjectResource>("courses");
         var tokens = Minter.For(stateDir, gateway);
-        using var author = Client(gateway.HttpEndpoint, tokens.Mint(Guid.NewGuid(), Roles.CourseManager));
+        using var author = tokens.Client(gateway.HttpEndpoint, Roles.CourseManager);
 
         // 1. The burst: every learner's request in flight at once, straight at the service and through the gateway.
         var bursts = new List<BurstResult>();
@@ -156,7 +157,7 @@ internal static class CoursesBenchmark
 
     private static async Task<CreatedCourse> CreateCourseAsync(HttpClient author, int modules)
     {
-        var created = await Ok(author.PostAsJsonAsync("/api/v1/courses", new
+        var created = await JsonRequests.OkAsync(author.PostAsJsonAsync("/api/v1/courses", new
         {
             title = $"Benchmark course {Guid.NewGuid():N}"[..30], summary = "Measured.", language = "en", audience = "teachers", estimatedHours = 10m, licence = "CC-BY-4.0",
         }));
@@ -169,8 +170,8 @@ internal static class CoursesBenchmark
                 lessons = Enumerable.Range(1, 3).Select(l => new { title = $"Lesson {m}.{l}", kind = "reading", estimatedMinutes = 10, required = l == 1, reading = "Text." }).ToArray(),
             }).ToArray(),
         };
-        var outlined = await Ok(SendAsync(author, HttpMethod.Put, $"/api/v1/courses/{id}/outline", outline));
-        await Ok(SendAsync(author, HttpMethod.Post, $"/api/v1/courses/{id}/publish", null));
+        var outlined = await author.SendJsonAsync(HttpMethod.Put, $"/api/v1/courses/{id}/outline", outline, "*").OkAsync();
+        await author.SendJsonAsync(HttpMethod.Post, $"/api/v1/courses/{id}/publish", null, "*").OkAsync();
         var moduleIds = outlined.GetProperty("outline").GetProperty("modules").EnumerateArray().Select(m => m.GetProperty("id").GetGuid()).ToList();
         return new CreatedCourse(id, moduleIds, outlined.GetProperty("outline").GetProperty("modules")[0].GetProperty("lessons")[0].GetProperty("id").GetGuid());
     }
@@ -178,11 +179,11 @@ internal static class CoursesBenchmark
     private static async Task<Guid> OpenRunAsync(HttpClient author, Guid course, int capacity)
     {
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        var run = (await Ok(author.PostAsJsonAsync($"/api/v1/courses/{course}/runs", new
+        var run = (await JsonRequests.OkAsync(author.PostAsJsonAsync($"/api/v1/courses/{course}/runs", new
         {
             language = "en", startsOn = today, endsOn = today.AddDays(60), enrolmentOpensOn = today.AddDays(-1), enrolmentClosesOn = today.AddDays(30), capacity,
         }))).GetProperty("id").GetGuid();
-        await Ok(SendAsync(author, HttpMethod.Post, $"/api/v1/courses/{course}/runs/{run}/publish", null));
+        await author.SendJsonAsync(HttpMethod.Post, $"/api/v1/courses/{course}/runs/{run}/publish", null, "*").OkAsync();
         return run;
     }
 
@@ -191,11 +192,11 @@ internal static class CoursesBenchmark
     {
         var course = await CreateCourseAsync(author, 1);
         var run = await OpenRunAsync(author, course.Id, 10);
-        using var learner = Client(gateway, tokens.Mint(Guid.NewGuid(), Roles.Teacher));
-        var enrolment = (await Ok(learner.PostAsJsonAsync($"/api/v1/courses/{course.Id}/runs/{run}/enrolments", new { badgeEmail = "verify@school.example.eu" })))
+        using var learner = tokens.Client(gateway, Roles.Teacher);
+        var enrolment = (await JsonRequests.OkAsync(learner.PostAsJsonAsync($"/api/v1/courses/{course.Id}/runs/{run}/enrolments", new { badgeEmail = "verify@school.example.eu" })))
             .GetProperty("id").GetGuid();
-        await Ok(SendAsync(learner, HttpMethod.Put, $"/api/v1/courses/enrolments/{enrolment}/lessons/{course.FirstLesson}", new { state = "completed" }));
-        return (await Ok(learner.GetAsync($"/api/v1/courses/enrolments/{enrolment}"))).GetProperty("credentialId").GetGuid();
+        await learner.SendJsonAsync(HttpMethod.Put, $"/api/v1/courses/enrolments/{enrolment}/lessons/{course.FirstLesson}", new { state = "completed" }, "*").OkAsync();
+        return (await JsonRequests.OkAsync(learner.GetAsync($"/api/v1/courses/enrolments/{enrolment}"))).GetProperty("credentialId").GetGuid();
     }
 
     private static async Task SeedAsync(string connectionString, CreatedCourse course, IReadOnlyList<Guid> runs)
@@ -238,22 +239,5 @@ internal static class CoursesBenchmark
             """);
         await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 600 };
         await command.ExecuteNonQueryAsync();
-    }
-
-    private static HttpClient Client(string root, string token) => PersonaTokens.Authorized(new HttpClient { BaseAddress = new Uri(root) }, token);
-
-    private static Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, object? body)
-    {
-        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-        request.Headers.IfMatch.ParseAdd("*");
-        return client.SendAsync(request);
-    }
-
-    private static async Task<JsonElement> Ok(Task<HttpResponseMessage> call)
-    {
-        using var response = await call;
-        var body = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"Setting up the courses benchmark answered {(int)response.StatusCode}: {body}");
-        return JsonDocument.Parse(body).RootElement.Clone();
     }
 }

@@ -1,3 +1,4 @@
+using MenSI.Testing.Security;
 using MenSI.Hosting;
 using MenSI.Identity.Keys;
 using MenSI.ServiceDefaults.Security;
@@ -15,6 +16,10 @@ internal sealed class Minter(string signingKeyPem, string issuer)
 
     private readonly SigningCredentials _credentials = new(TokenKeys.RsaKey(signingKeyPem), SecurityAlgorithms.RsaSha256);
     private readonly JsonWebTokenHandler _handler = new();
+
+    /// <summary>A client of <paramref name="root"/> signed in as a new user with <paramref name="role"/> (dispose it).</summary>
+    public HttpClient Client(string root, string role) =>
+        PersonaTokens.Authorized(new HttpClient { BaseAddress = new Uri(root) }, Mint(Guid.NewGuid(), role));
 
     public string Mint(Guid subject, string role) => _handler.CreateToken(new SecurityTokenDescriptor
     {
