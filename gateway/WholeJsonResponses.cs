@@ -46,9 +46,13 @@ public static class WholeJsonResponses
             await response.Body.WriteAsync(buffer, transform.HttpContext.RequestAborted);
             await body.CopyToAsync(response.Body, transform.CancellationToken);
         }
-        catch (Exception e) when (e is IOException or HttpRequestException or OperationCanceledException && !transform.HttpContext.RequestAborted.IsCancellationRequested)
+        catch (Exception e) when (e is IOException or HttpRequestException or OperationCanceledException)
         {
+            if (transform.HttpContext.RequestAborted.IsCancellationRequested) return; // the client left: nobody to answer
+
             // The service went away mid-answer. Nothing has reached the client yet unless the answer was too large to hold.
+            transform.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WholeJsonResponses))
+                .LogWarning(e, "The service behind {Path} stopped answering mid-answer.", transform.HttpContext.Request.Path);
             if (response.HasStarted)
             {
                 transform.HttpContext.Abort();

@@ -1,7 +1,7 @@
-using MenSI.Testing.Security;
 using MenSI.Hosting;
 using MenSI.Identity.Keys;
 using MenSI.ServiceDefaults.Security;
+using MenSI.Testing.Security;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
