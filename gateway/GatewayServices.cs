@@ -21,6 +21,9 @@ public sealed record GatewayRoute(string Path, string Service, string? Policy = 
 
 public static class GatewayServices
 {
+    /// <summary>How long a service may stay silent mid-request or mid-answer before the gateway gives up on it.</summary>
+    public static readonly TimeSpan SilenceLimit = TimeSpan.FromSeconds(30);
+
     /// <summary>
     /// YARP, with routes from <c>Gateway:Routes</c> and each service's address from service discovery configuration
     /// (<c>services:&lt;name&gt;:http:0</c>, injected by the AppHost): no port is written down anywhere.
@@ -39,7 +42,7 @@ public static class GatewayServices
                 .ToDictionary(d => $"{service}-{d.i}", d => new DestinationConfig { Address = d.address }),
             HealthCheck = new HealthCheckConfig { Passive = new PassiveHealthCheckConfig { Enabled = true, ReactivationPeriod = TimeSpan.FromSeconds(10) } },
             // A request that hangs on a dead service must end: the client gets a 504 problem, not a spinner.
-            HttpRequest = new ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromSeconds(30) },
+            HttpRequest = new ForwarderRequestConfig { ActivityTimeout = SilenceLimit },
         }).ToList();
 
         var routeConfigs = routes.Select(r => new RouteConfig

@@ -43,8 +43,15 @@ public static class WholeJsonResponses
                 return;
             }
 
+            // Too large to hold: relayed as it arrives, given up on after the same silence as the forwarder's own copy.
             await response.Body.WriteAsync(buffer, transform.HttpContext.RequestAborted);
-            await body.CopyToAsync(response.Body, transform.CancellationToken);
+            using var silence = CancellationTokenSource.CreateLinkedTokenSource(transform.HttpContext.RequestAborted);
+            while (true)
+            {
+                silence.CancelAfter(GatewayServices.SilenceLimit);
+                if ((read = await body.ReadAsync(buffer, silence.Token)) == 0) break;
+                await response.Body.WriteAsync(buffer.AsMemory(0, read), silence.Token);
+            }
         }
         catch (Exception e) when (e is IOException or HttpRequestException or OperationCanceledException)
         {
