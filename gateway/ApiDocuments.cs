@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using MenSI.ServiceDefaults.Http;
 using MenSI.ServiceDefaults.Messaging.Catalogue;
 using Scalar.AspNetCore;
@@ -13,7 +14,7 @@ namespace MenSI.Gateway;
 /// gateway, with a reference page at <c>/docs</c> that signs in through Identity (authorization code + PKCE, client
 /// <c>mensi-docs</c>); and the event contracts (<c>/asyncapi.json</c>, AsyncAPI 3.0).
 /// </summary>
-public static class ApiDocuments
+public static partial class ApiDocuments
 {
     public const string Merged = "mensi";
     public const string DocsClientId = "mensi-docs";
@@ -163,7 +164,7 @@ public static class ApiDocuments
             {
                 ["title"] = "MenSI Platform API",
                 ["version"] = "v1",
-                ["description"] = "Every service behind the gateway, in one document. Errors are RFC 9457 problems whose `type` is a stable URN. The events are described in /asyncapi.json.",
+                ["description"] = Introduction.Value,
             },
             ["servers"] = new JsonArray(new JsonObject { ["url"] = publicBase, ["description"] = "The MenSI gateway" }),
             ["paths"] = paths,
@@ -173,6 +174,26 @@ public static class ApiDocuments
         if (missing.Count > 0) merged["x-missing-services"] = missing;
         return merged;
     }
+
+    /// <summary>
+    /// The merged document's introduction, which the reference page opens with: docs/api-conventions.md (embedded) down
+    /// to its per-service tables, which the operations themselves describe. Links into the repository become their text.
+    /// </summary>
+    internal static readonly Lazy<string> Introduction = new(() =>
+    {
+        using var stream = typeof(ApiDocuments).Assembly.GetManifestResourceStream("api-conventions.md")!;
+        var conventions = new StreamReader(stream).ReadToEnd();
+        // From its first section (the title and the note to maintainers above it are the repository's) to the marker.
+        var start = conventions.IndexOf("\n## ", StringComparison.Ordinal) + 1;
+        var end = conventions.IndexOf("<!-- The gateway's /docs introduction ends here", StringComparison.Ordinal);
+        var conventionsForClients = conventions[start..(end >= 0 ? end : conventions.Length)].TrimEnd();
+        return "Every service behind the gateway in one document: first the conventions all of them share, then each operation. "
+            + "The integration events are described in [/asyncapi.json](/asyncapi.json) (AsyncAPI 3.0).\n\n"
+            + RepositoryLink().Replace(conventionsForClients, "$1");
+    });
+
+    [GeneratedRegex(@"\[([^\]]+)\]\((?!https?:|/)[^)]+\)")]
+    private static partial Regex RepositoryLink();
 
     private static string Prefixed(string service, string name) => char.ToUpperInvariant(service[0]) + service[1..] + name;
 }

@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Reflection;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using MenSI.Hosting;
+using MenSI.ServiceDefaults.Http;
 using MenSI.Testing.Security;
 using Xunit;
 
@@ -40,6 +42,25 @@ public partial class ApiDocumentTests(GraphFixture graph)
         }
 
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync("/openapi/nothing.json")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_reference_page_opens_with_the_conventions_and_every_problem_type()
+    {
+        using var anonymous = graph.Client();
+        var merged = (await anonymous.GetFromJsonAsync<JsonObject>("/openapi/mensi.json"))!;
+        var introduction = merged["info"]!["description"]!.GetValue<string>();
+        foreach (var section in new[] { "## Signing in", "## Rate limits", "## Errors", "## Lists", "## Concurrency", "## Idempotency", "## JSON" })
+        {
+            Assert.Contains(section, introduction);
+        }
+
+        Assert.DoesNotContain("(Registry)", introduction); // the per-service tables: each operation describes itself
+        Assert.DoesNotContain(".md)", introduction); // no link into the repository, which a front-end developer may not have
+        var problemTypes = typeof(ProblemTypes).GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).ToList();
+        Assert.True(problemTypes.Count > 10);
+        var undocumented = problemTypes.Where(type => !introduction.Contains($"`{type}`", StringComparison.Ordinal)).ToList();
+        Assert.True(undocumented.Count == 0, $"docs/api-conventions.md does not list {string.Join(", ", undocumented)}");
     }
 
     /// <summary>The completeness rule for every operation, so a new endpoint cannot skip it.</summary>
