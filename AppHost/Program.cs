@@ -32,10 +32,11 @@ var identity = builder.AddProject("identity", "services/Identity")
     .WithEnvironment("Authentication__Issuer", issuer)
     // Development keys, generated on first start and kept with the rest of the state (never in the repository).
     .WithEnvironment("Identity__Keys__Folder", Path.Combine(builder.StateDirectory, "identity-keys"))
-    // The gateway's API reference page (/docs) signs people in as this public client, with PKCE.
+    // The gateway's API reference page (/docs) signs people in as this public client, with PKCE. Its address ends in a
+    // slash: Scalar redirects /docs to docs/ without the query, which would drop the authorization code on the way back.
     .WithEnvironment("Identity__FrontEnds__mensi-docs__DisplayName", "MenSI API reference")
-    .WithEnvironment("Identity__FrontEnds__mensi-docs__RedirectUris__0", issuer + "docs")
-    .WithEnvironment("Identity__FrontEnds__mensi-docs__PostLogoutRedirectUris__0", issuer + "docs")
+    .WithEnvironment("Identity__FrontEnds__mensi-docs__RedirectUris__0", issuer + "docs/")
+    .WithEnvironment("Identity__FrontEnds__mensi-docs__PostLogoutRedirectUris__0", issuer + "docs/")
     .WaitFor(identityDb).WaitFor(redis);
 
 // Outside Development, Identity signs with the operator's certificates (docs/operations.md, rotating the signing keys).

@@ -52,13 +52,17 @@ public static partial class ApiDocuments
             options.WithTitle("MenSI Platform API").WithOpenApiRoutePattern("/openapi/{documentName}.json");
             options.AddDocument(Merged, "All services", isDefault: true);
             foreach (var service in services) options.AddDocument(service, char.ToUpperInvariant(service[0]) + service[1..]);
-            options.DefaultFonts = false; // fonts from a CDN: the page must work with the gateway alone
+            // The page works with the gateway alone (its CSP allows nothing else): no fonts from a CDN, and none of the
+            // buttons whose features live at scalar.com (AI agent, MCP server, the developer toolbar's share and SDK
+            // generation), nor its telemetry.
+            options.DefaultFonts = false;
+            options.DisableTelemetry().DisableAgent().DisableMcp().HideDeveloperTools();
             options.AddPreferredSecuritySchemes(ApiDescription.SecurityScheme)
                 .AddAuthorizationCodeFlow(ApiDescription.SecurityScheme, flow => flow
                     .WithClientId(DocsClientId)
                     .WithPkce(Pkce.Sha256)
                     .WithSelectedScopes(["openid", "profile", "mensi-api"])
-                    .WithRedirectUri(app.Configuration["Authentication:Issuer"]?.TrimEnd('/') + "/docs"));
+                    .WithRedirectUri(app.Configuration["Authentication:Issuer"]?.TrimEnd('/') + "/docs/")); // with the slash: Scalar redirects /docs to docs/ without the query, the code with it
         }).AllowAnonymous().AddEndpointFilter(async (context, next) =>
         {
             // The page runs Scalar's script and calls the gateway itself; nothing else.

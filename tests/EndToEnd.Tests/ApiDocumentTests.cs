@@ -2,10 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Reflection;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using MenSI.Hosting;
 using MenSI.ServiceDefaults.Http;
-using MenSI.Testing.Security;
 using Xunit;
 
 namespace MenSI.EndToEnd.Tests;
@@ -98,36 +96,6 @@ public partial class ApiDocumentTests(GraphFixture graph)
         // The services' kebab-case enums are listed (ClusterFormed's approach, for one).
         Assert.Contains("\"bottom-up\"", merged.ToJsonString(), StringComparison.Ordinal);
     }
-
-    /// <summary>What a developer does on /docs: sign in with the page's client (PKCE) and call a protected endpoint.</summary>
-    [Fact]
-    public async Task The_reference_page_signs_in_with_PKCE_and_its_token_makes_a_working_call()
-    {
-        using var anonymous = graph.Client();
-        using var page = await anonymous.GetAsync("/docs");
-        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
-        var html = await page.Content.ReadAsStringAsync();
-        Assert.Contains("'self'", string.Join(" ", page.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
-        // What the browser loads, resolved against the page's address as the browser resolves it: the script and the document.
-        var pageUri = page.RequestMessage!.RequestUri!;
-        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(new Uri(pageUri, "scalar.js"))).StatusCode);
-        var documentUri = new Uri(pageUri, ConfiguredValue(html, "url"));
-        Assert.NotNull((await anonymous.GetFromJsonAsync<JsonObject>(documentUri))?["paths"]);
-        var clientId = ConfiguredValue(html, "x-scalar-client-id");
-        var redirectUri = ConfiguredValue(html, "x-scalar-redirect-uri");
-        Assert.Equal("mensi-docs", clientId);
-        Assert.Contains("sha-256", html.ToLowerInvariant(), StringComparison.Ordinal);
-
-        using var tokens = new TokenClient(graph.Gateway);
-        var signedIn = await tokens.SignInAsync(IdentityHost.AdminEmail, IdentityHost.SeedPassword, clientId, redirectUri);
-        using var developer = graph.Client(signedIn.AccessToken);
-        Assert.Equal(HttpStatusCode.OK, (await developer.GetAsync("/api/v1/clusters")).StatusCode);
-    }
-
-    private static string ConfiguredValue(string html, string key) =>
-        Regex.Match(html, $"\"{key}\"\\s*:\\s*\"([^\"]+)\"") is { Success: true } m ? Regex.Unescape(m.Groups[1].Value)
-            : throw new Xunit.Sdk.XunitException($"the page's configuration has no {key}");
 
     private static IEnumerable<(string Path, string Method, JsonObject Operation)> Operations(JsonObject document) =>
         document["paths"]!.AsObject().SelectMany(p => p.Value!.AsObject()

@@ -9,13 +9,6 @@ namespace MenSI.EndToEnd.Tests;
 
 public partial class OperatorDashboardTests
 {
-    /// <summary>Debian's chromium (scripts/install-servers.sh), headless, with no background traffic this machine's closed network would refuse.</summary>
-    private static readonly BrowserTypeLaunchOptions Chromium = new()
-    {
-        ExecutablePath = "/usr/bin/chromium", Headless = true,
-        Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    };
-
     private static readonly LocatorAssertionsToHaveTextOptions Patiently = new() { Timeout = 90_000 };
 
     [Fact]
@@ -24,7 +17,7 @@ public partial class OperatorDashboardTests
         var dashboard = graph.App.Dashboard!;
         var link = dashboard.NewLoginLink();
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(Chromium);
+        await using var browser = await playwright.Chromium.LaunchAsync(Browsers.Chromium);
         var page = await browser.NewPageAsync();
         page.Dialog += async (_, dialog) => await dialog.AcceptAsync(); // "Restart policy?"
 
