@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Text.Json.Nodes;
 using MenSI.Hosting;
 using MenSI.ServiceDefaults.Http;
+using MenSI.Testing;
 using Xunit;
 
 namespace MenSI.EndToEnd.Tests;
@@ -40,6 +41,24 @@ public partial class ApiDocumentTests(GraphFixture graph)
         }
 
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync("/openapi/nothing.json")).StatusCode);
+    }
+
+    /// <summary>What a client generator (NSwag, Kiota, openapi-typescript) checks first: every document is OpenAPI 3.1 by the specification's own schema.</summary>
+    [Fact]
+    public async Task Every_document_is_valid_by_the_OpenAPI_3_1_specification()
+    {
+        using var anonymous = graph.Client();
+        var documents = graph.App.Resources.OfType<ProjectResource>().Where(p => p.Name != "gateway").Select(p => p.Name).Prepend("mensi");
+        foreach (var name in documents)
+        {
+            var document = (await anonymous.GetFromJsonAsync<JsonObject>($"/openapi/{name}.json"))!;
+            var errors = Specifications.Errors(Specifications.OpenApi31.Value, document);
+            Assert.True(errors.Count == 0, $"/openapi/{name}.json:\n" + string.Join("\n", errors.Take(20)));
+        }
+
+        var broken = (await anonymous.GetFromJsonAsync<JsonObject>("/openapi/registry.json"))!;
+        broken["paths"]!.AsObject().First().Value!.AsObject().First(o => Methods.Contains(o.Key)).Value!["responses"] = new JsonArray(); // a map
+        Assert.NotEmpty(Specifications.Errors(Specifications.OpenApi31.Value, broken));
     }
 
     [Fact]
