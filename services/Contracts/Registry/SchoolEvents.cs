@@ -11,7 +11,8 @@ public sealed record SchoolRegistered(
     DateTimeOffset OccurredAt,
     Guid SchoolId,
     string Country,
-    [property: OneOf("instellingsnummer", "e-matica", "red-izo", "om-azonosito", "codice-meccanografico", "codigo-escola", "national")] string NationalIdScheme,
+    // Hungary's first: the documented example is a Hungarian school, and takes the first value.
+    [property: OneOf("om-azonosito", "instellingsnummer", "e-matica", "red-izo", "codice-meccanografico", "codigo-escola", "national")] string NationalIdScheme,
     string NationalId,
     string Name,
     [property: OneOf("none", "mentor", "mentee")] string NetworkRole,
