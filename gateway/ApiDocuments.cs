@@ -183,7 +183,7 @@ public static partial class ApiDocuments
     /// The merged document's introduction, which the reference page opens with: docs/api-conventions.md (embedded) down
     /// to its per-service tables, which the operations themselves describe. Links into the repository become their text.
     /// </summary>
-    internal static readonly Lazy<string> Introduction = new(() =>
+    private static readonly Lazy<string> Introduction = new(() =>
     {
         using var stream = typeof(ApiDocuments).Assembly.GetManifestResourceStream("api-conventions.md")!;
         var conventions = new StreamReader(stream).ReadToEnd();
