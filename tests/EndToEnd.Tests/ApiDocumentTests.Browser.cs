@@ -31,7 +31,8 @@ public partial class ApiDocumentTests
         Assert.Contains("default-src 'self'", (await opened!.AllHeadersAsync())["content-security-policy"], StringComparison.Ordinal);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Signing in", Exact = true })).ToBeVisibleAsync(Patiently);
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "authorizationCode", Exact = true }).ClickAsync();
+        // The people's flow is the one offered, with the page's own client.
+        await Expect(page.GetByRole(AriaRole.Combobox, new() { Name = "Client ID" })).ToHaveTextAsync("mensi-docs");
         var popupOpens = page.WaitForPopupAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Authorize", Exact = true }).ClickAsync();
         var signIn = await popupOpens;
