@@ -87,7 +87,7 @@ public static partial class ApiDocuments
 
         var copy = document.DeepClone().AsObject();
         copy["servers"] = new JsonArray(new JsonObject { ["url"] = publicBase, ["description"] = "The MenSI gateway" });
-        if (copy["components"]?["securitySchemes"]?["oauth2"] is JsonObject oauth2 && oauth2["flows"] is JsonObject flows)
+        if (copy["components"]?["securitySchemes"]?["oauth2"]?["flows"] is JsonObject flows)
         {
             foreach (var (_, flow) in flows)
             {
@@ -98,8 +98,7 @@ public static partial class ApiDocuments
             }
 
             // People's flow first: the reference page offers the first one, and a developer there signs in as a person.
-            oauth2["flows"] = new JsonObject(flows.OrderBy(f => f.Key == "authorizationCode" ? 0 : 1)
-                .Select(f => KeyValuePair.Create(f.Key, f.Value?.DeepClone())).ToList());
+            if (flows.Remove("authorizationCode", out var people)) flows.Insert(0, "authorizationCode", people);
         }
 
         return copy;

@@ -32,30 +32,30 @@ internal static class CacheStaleness
             new { name = Name(i), educationLevels = new[] { "primary" } }, "*"), (read, i) => read.GetProperty("name").GetString() == Name(i));
         rows.AppendLine(Row("schools", "a school renamed", schoolDelays));
 
-        var course = await JsonRequests.OkAsync(admin.PostAsJsonAsync("/api/v1/courses", Course("Cached course")));
+        var course = await admin.PostAsJsonAsync("/api/v1/courses", Course("Cached course")).OkAsync();
         var courseId = course.GetProperty("id").GetGuid();
-        await JsonRequests.OkAsync(admin.SendJsonAsync(HttpMethod.Put, $"/api/v1/courses/{courseId}/outline", new
+        await admin.SendJsonAsync(HttpMethod.Put, $"/api/v1/courses/{courseId}/outline", new
         {
             modules = new[] { new { title = "Module 1", lessons = new[] { new { title = "Lesson 1", kind = "reading", estimatedMinutes = 10, required = true, reading = "Text." } } } },
-        }, "*"));
-        await JsonRequests.OkAsync(admin.SendJsonAsync(HttpMethod.Post, $"/api/v1/courses/{courseId}/publish", null, "*"));
+        }, "*").OkAsync();
+        await admin.SendJsonAsync(HttpMethod.Post, $"/api/v1/courses/{courseId}/publish", null, "*").OkAsync();
         var courseDelays = await DelaysAsync(reader, $"/api/v1/courses/{courseId}", i => admin.SendJsonAsync(HttpMethod.Put, $"/api/v1/courses/{courseId}", Course(Name(i)), "*"),
             (read, i) => read.GetProperty("title").GetString() == Name(i));
         rows.AppendLine(Row("courses", "a course revised", courseDelays));
 
-        var document = (await JsonRequests.OkAsync(admin.PostAsJsonAsync("/api/v1/policy/documents", new
+        var document = (await admin.PostAsJsonAsync("/api/v1/policy/documents", new
         {
             kind = "guideline", content = new { title = "Cached guideline", body = "Version 1.", audience = new[] { "teachers" } },
-        }))).GetProperty("id").GetGuid();
+        }).OkAsync()).GetProperty("id").GetGuid();
         var path = $"/api/v1/policy/documents/{document}";
-        await JsonRequests.OkAsync(admin.PostAsync($"{path}/submit", null));
-        await JsonRequests.OkAsync(admin.PostAsync($"{path}/publish", null));
+        await admin.PostAsync($"{path}/submit", null).OkAsync();
+        await admin.PostAsync($"{path}/publish", null).OkAsync();
         var policyDelays = await DelaysAsync(reader, path, async i =>
         {
             // The next version is drafted, submitted and published; only its publication changes what anyone reads.
-            await JsonRequests.OkAsync(admin.PostAsync($"{path}/versions", null));
-            await JsonRequests.OkAsync(admin.SendJsonAsync(HttpMethod.Put, $"{path}/draft", new { title = "Cached guideline", body = $"Version {i + 2}.", audience = new[] { "teachers" } }, "*"));
-            await JsonRequests.OkAsync(admin.PostAsync($"{path}/submit", null));
+            await admin.PostAsync($"{path}/versions", null).OkAsync();
+            await admin.SendJsonAsync(HttpMethod.Put, $"{path}/draft", new { title = "Cached guideline", body = $"Version {i + 2}.", audience = new[] { "teachers" } }, "*").OkAsync();
+            await admin.PostAsync($"{path}/submit", null).OkAsync();
             return await admin.PostAsync($"{path}/publish", null);
         }, (read, i) => read.GetProperty("version").GetProperty("number").GetInt32() == i + 2);
         rows.AppendLine(Row("policy", "a document's next version published", policyDelays));

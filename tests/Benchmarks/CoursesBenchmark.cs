@@ -157,10 +157,10 @@ internal static class CoursesBenchmark
 
     private static async Task<CreatedCourse> CreateCourseAsync(HttpClient author, int modules)
     {
-        var created = await JsonRequests.OkAsync(author.PostAsJsonAsync("/api/v1/courses", new
+        var created = await author.PostAsJsonAsync("/api/v1/courses", new
         {
             title = $"Benchmark course {Guid.NewGuid():N}"[..30], summary = "Measured.", language = "en", audience = "teachers", estimatedHours = 10m, licence = "CC-BY-4.0",
-        }));
+        }).OkAsync();
         var id = created.GetProperty("id").GetGuid();
         var outline = new
         {
@@ -179,10 +179,10 @@ internal static class CoursesBenchmark
     private static async Task<Guid> OpenRunAsync(HttpClient author, Guid course, int capacity)
     {
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        var run = (await JsonRequests.OkAsync(author.PostAsJsonAsync($"/api/v1/courses/{course}/runs", new
+        var run = (await author.PostAsJsonAsync($"/api/v1/courses/{course}/runs", new
         {
             language = "en", startsOn = today, endsOn = today.AddDays(60), enrolmentOpensOn = today.AddDays(-1), enrolmentClosesOn = today.AddDays(30), capacity,
-        }))).GetProperty("id").GetGuid();
+        }).OkAsync()).GetProperty("id").GetGuid();
         await author.SendJsonAsync(HttpMethod.Post, $"/api/v1/courses/{course}/runs/{run}/publish", null, "*").OkAsync();
         return run;
     }
@@ -193,10 +193,10 @@ internal static class CoursesBenchmark
         var course = await CreateCourseAsync(author, 1);
         var run = await OpenRunAsync(author, course.Id, 10);
         using var learner = tokens.Client(gateway, Roles.Teacher);
-        var enrolment = (await JsonRequests.OkAsync(learner.PostAsJsonAsync($"/api/v1/courses/{course.Id}/runs/{run}/enrolments", new { badgeEmail = "verify@school.example.eu" })))
+        var enrolment = (await learner.PostAsJsonAsync($"/api/v1/courses/{course.Id}/runs/{run}/enrolments", new { badgeEmail = "verify@school.example.eu" }).OkAsync())
             .GetProperty("id").GetGuid();
         await learner.SendJsonAsync(HttpMethod.Put, $"/api/v1/courses/enrolments/{enrolment}/lessons/{course.FirstLesson}", new { state = "completed" }, "*").OkAsync();
-        return (await JsonRequests.OkAsync(learner.GetAsync($"/api/v1/courses/enrolments/{enrolment}"))).GetProperty("credentialId").GetGuid();
+        return (await learner.GetAsync($"/api/v1/courses/enrolments/{enrolment}").OkAsync()).GetProperty("credentialId").GetGuid();
     }
 
     private static async Task SeedAsync(string connectionString, CreatedCourse course, IReadOnlyList<Guid> runs)

@@ -28,19 +28,19 @@ public sealed class CommunityScenario
     public static async Task<CommunityScenario> CreateAsync(HttpClient admin, HttpClient teacher, IReadOnlyList<HttpClient> people, Func<Task<HttpClient>> newcomer)
     {
         var scenario = new CommunityScenario { _admin = admin, _authors = people, _newcomer = newcomer };
-        scenario.ThisSpace = (await JsonRequests.OkAsync(admin.PostAsJsonAsync("/api/v1/community/spaces", new { kind = "country", name = "Magyar tanárok", country = "HU" }))).Id();
-        var started = await JsonRequests.OkAsync(teacher.PostAsJsonAsync($"/api/v1/community/spaces/{scenario.ThisSpace}/threads",
-            new { title = "Matrix thread", body = "Hogyan mentorálunk?", language = "hu", tags = new[] { "matrix" } }));
+        scenario.ThisSpace = (await admin.PostAsJsonAsync("/api/v1/community/spaces", new { kind = "country", name = "Magyar tanárok", country = "HU" }).OkAsync()).Id();
+        var started = await teacher.PostAsJsonAsync($"/api/v1/community/spaces/{scenario.ThisSpace}/threads",
+            new { title = "Matrix thread", body = "Hogyan mentorálunk?", language = "hu", tags = new[] { "matrix" } }).OkAsync();
         scenario.ThisThread = started.GetProperty("thread").Id();
         scenario.ThisPost = started.GetProperty("posts").GetProperty("items")[0].Id();
         foreach (var person in people)
         {
             for (var i = 0; i < TrustingPosts; i++)
-                await JsonRequests.OkAsync(person.PostAsJsonAsync($"/api/v1/community/threads/{scenario.ThisThread}/posts", new { body = "Introducing myself." }));
+                await person.PostAsJsonAsync($"/api/v1/community/threads/{scenario.ThisThread}/posts", new { body = "Introducing myself." }).OkAsync();
         }
 
         scenario.ThisResource = await scenario.FreshResourceAsync();
-        scenario.ThisWebinar = (await JsonRequests.OkAsync(admin.PostAsJsonAsync($"/api/v1/community/spaces/{scenario.ThisSpace}/webinars", NewWebinar()))).Id();
+        scenario.ThisWebinar = (await admin.PostAsJsonAsync($"/api/v1/community/spaces/{scenario.ThisSpace}/webinars", NewWebinar()).OkAsync()).Id();
         return scenario;
     }
 
@@ -57,7 +57,7 @@ public sealed class CommunityScenario
     public async Task<Guid> FreshPostAsync()
     {
         var author = _authors[_next++ % _authors.Count];
-        return (await JsonRequests.OkAsync(author.PostAsJsonAsync($"/api/v1/community/threads/{ThisThread}/posts", new { body = "A fresh reply." }))).Id();
+        return (await author.PostAsJsonAsync($"/api/v1/community/threads/{ThisThread}/posts", new { body = "A fresh reply." }).OkAsync()).Id();
     }
 
     public async Task<Guid> FreshHiddenPostAsync() => await HiddenAsync("posts", await FreshPostAsync());
@@ -66,11 +66,11 @@ public sealed class CommunityScenario
     public async Task<Guid> FreshHeldPostAsync()
     {
         using var newcomer = await _newcomer();
-        return (await JsonRequests.OkAsync(newcomer.PostAsJsonAsync($"/api/v1/community/threads/{ThisThread}/posts", new { body = "See https://example.org" }))).Id();
+        return (await newcomer.PostAsJsonAsync($"/api/v1/community/threads/{ThisThread}/posts", new { body = "See https://example.org" }).OkAsync()).Id();
     }
 
     public async Task<Guid> FreshResourceAsync() =>
-        (await JsonRequests.OkAsync(_admin.PostAsJsonAsync($"/api/v1/community/spaces/{ThisSpace}/resources", NewResource()))).Id();
+        (await _admin.PostAsJsonAsync($"/api/v1/community/spaces/{ThisSpace}/resources", NewResource()).OkAsync()).Id();
 
     public async Task<Guid> FreshHiddenResourceAsync() => await HiddenAsync("resources", await FreshResourceAsync());
 
@@ -78,12 +78,12 @@ public sealed class CommunityScenario
     public async Task<Guid> FreshHeldResourceAsync()
     {
         using var newcomer = await _newcomer();
-        return (await JsonRequests.OkAsync(newcomer.PostAsJsonAsync($"/api/v1/community/spaces/{ThisSpace}/resources", NewResource()))).Id();
+        return (await newcomer.PostAsJsonAsync($"/api/v1/community/spaces/{ThisSpace}/resources", NewResource()).OkAsync()).Id();
     }
 
     private async Task<Guid> HiddenAsync(string kind, Guid id)
     {
-        await JsonRequests.OkAsync(_admin.PostAsJsonAsync($"/api/v1/community/{kind}/{id}/hide", new { reason = "Matrix" }));
+        await _admin.PostAsJsonAsync($"/api/v1/community/{kind}/{id}/hide", new { reason = "Matrix" }).OkAsync();
         return id;
     }
 }

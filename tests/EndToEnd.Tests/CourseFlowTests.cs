@@ -62,8 +62,8 @@ public class CourseFlowTests(GraphFixture graph)
         // Maltese: no other test writes a course in it, so this list holds only this test's course.
         const string catalogue = "/api/v1/courses?language=mt&pageSize=100";
         object Details(string title) => new { title, summary = "Cached in the gateway.", language = "mt", audience = "teachers", estimatedHours = 2m, licence = "CC-BY-4.0" };
-        var course = (await JsonRequests.OkAsync(author.PostAsJsonAsync("/api/v1/courses", Details("Kors fil-cache")))).GetProperty("id").GetGuid();
-        await JsonRequests.OkAsync(author.SendJsonAsync(HttpMethod.Put, $"/api/v1/courses/{course}/outline", CourseScenario.Outline(), "*"));
+        var course = (await author.PostAsJsonAsync("/api/v1/courses", Details("Kors fil-cache")).OkAsync()).GetProperty("id").GetGuid();
+        await author.SendJsonAsync(HttpMethod.Put, $"/api/v1/courses/{course}/outline", CourseScenario.Outline(), "*").OkAsync();
 
         Assert.True(await PublicCache.AnsweredFromCacheAsync(anonymous, catalogue), "the catalogue was never answered from the cache");
         await PublicCache.SeenWithinASecondAsync(() => author.SendJsonAsync(HttpMethod.Post, $"/api/v1/courses/{course}/publish", null, "*"),

@@ -68,19 +68,19 @@ public sealed class CourseScenario
 
     public async Task<Guid> DraftAsync(bool outlined = false)
     {
-        var id = (await JsonRequests.OkAsync(_author.PostAsJsonAsync("/api/v1/courses", NewCourse()))).GetProperty("id").GetGuid();
-        if (outlined) await JsonRequests.OkAsync(_author.SendJsonAsync(HttpMethod.Put, $"/api/v1/courses/{id}/outline", Outline(), "*"));
+        var id = (await _author.PostAsJsonAsync("/api/v1/courses", NewCourse()).OkAsync()).GetProperty("id").GetGuid();
+        if (outlined) await _author.SendJsonAsync(HttpMethod.Put, $"/api/v1/courses/{id}/outline", Outline(), "*").OkAsync();
         return id;
     }
 
     public async Task<Guid> PublishedAsync() => (await PublishedCourseAsync()).GetProperty("id").GetGuid();
 
-    public async Task<Guid> DraftRunAsync() => (await JsonRequests.OkAsync(_author.PostAsJsonAsync($"/api/v1/courses/{ThisCourse}/runs", NewRun()))).GetProperty("id").GetGuid();
+    public async Task<Guid> DraftRunAsync() => (await _author.PostAsJsonAsync($"/api/v1/courses/{ThisCourse}/runs", NewRun()).OkAsync()).GetProperty("id").GetGuid();
 
     public async Task<Guid> OpenRunAsync()
     {
         var run = await DraftRunAsync();
-        await JsonRequests.OkAsync(_author.SendJsonAsync(HttpMethod.Post, $"/api/v1/courses/{ThisCourse}/runs/{run}/publish", null, "*"));
+        await _author.SendJsonAsync(HttpMethod.Post, $"/api/v1/courses/{ThisCourse}/runs/{run}/publish", null, "*").OkAsync();
         return run;
     }
 
@@ -92,19 +92,19 @@ public sealed class CourseScenario
     private async Task<JsonElement> PublishedCourseAsync()
     {
         var id = await DraftAsync(outlined: true);
-        return await JsonRequests.OkAsync(_author.SendJsonAsync(HttpMethod.Post, $"/api/v1/courses/{id}/publish", null, "*"));
+        return await _author.SendJsonAsync(HttpMethod.Post, $"/api/v1/courses/{id}/publish", null, "*").OkAsync();
     }
 
     private async Task<Guid> EnrolTeacherAsync(Guid run) =>
-        (await JsonRequests.OkAsync(_teacher.PostAsJsonAsync($"/api/v1/courses/{ThisCourse}/runs/{run}/enrolments", new { badgeEmail = "teacher@mensi.example" }))).GetProperty("id").GetGuid();
+        (await _teacher.PostAsJsonAsync($"/api/v1/courses/{ThisCourse}/runs/{run}/enrolments", new { badgeEmail = "teacher@mensi.example" }).OkAsync()).GetProperty("id").GetGuid();
 
     private async Task<Guid> CompleteAsync(Guid enrolment)
     {
         var quiz = _authored.GetProperty("outline").GetProperty("modules")[0].GetProperty("lessons")[1].GetProperty("quiz").GetProperty("questions")[0];
         var right = quiz.GetProperty("options").EnumerateArray().Where(o => o.GetProperty("correct").GetBoolean()).Select(o => o.GetProperty("id").GetGuid()).ToArray();
-        await JsonRequests.OkAsync(_teacher.SendJsonAsync(HttpMethod.Put, $"/api/v1/courses/enrolments/{enrolment}/lessons/{ThisReading}", new { state = "completed" }));
-        var attempt = await JsonRequests.OkAsync(_teacher.PostAsJsonAsync($"/api/v1/courses/enrolments/{enrolment}/lessons/{ThisQuiz}/attempts",
-            new { answers = new[] { new { questionId = quiz.GetProperty("id").GetGuid(), optionIds = right } } }));
+        await _teacher.SendJsonAsync(HttpMethod.Put, $"/api/v1/courses/enrolments/{enrolment}/lessons/{ThisReading}", new { state = "completed" }).OkAsync();
+        var attempt = await _teacher.PostAsJsonAsync($"/api/v1/courses/enrolments/{enrolment}/lessons/{ThisQuiz}/attempts",
+            new { answers = new[] { new { questionId = quiz.GetProperty("id").GetGuid(), optionIds = right } } }).OkAsync();
         return attempt.GetProperty("credentialId").GetGuid();
     }
 }

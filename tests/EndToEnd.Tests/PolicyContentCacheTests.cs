@@ -27,20 +27,20 @@ public class PolicyContentCacheTests(GraphFixture graph)
         using var portugal = graph.Client(await graph.Tokens.TokenForAsync(Persona.MinistryOfficer("PT")));
         using var anonymous = graph.Client();
         const string documents = "/api/v1/policy/documents?country=MT&pageSize=100";
-        var challenge = (await JsonRequests.OkAsync(malta.PostAsJsonAsync("/api/v1/policy/documents",
-            new { kind = "challenge", country = "MT", content = new { title = "Island schools mentor at a distance", body = "Gozo's schools meet their mentors online." } }))).Id();
-        await JsonRequests.OkAsync(malta.PostAsync($"/api/v1/policy/documents/{challenge}/submit", null));
+        var challenge = (await malta.PostAsJsonAsync("/api/v1/policy/documents",
+            new { kind = "challenge", country = "MT", content = new { title = "Island schools mentor at a distance", body = "Gozo's schools meet their mentors online." } }).OkAsync()).Id();
+        await malta.PostAsync($"/api/v1/policy/documents/{challenge}/submit", null).OkAsync();
 
         Assert.True(await PublicCache.AnsweredFromCacheAsync(anonymous, documents), "the documents were never answered from the cache");
         await PublicCache.SeenWithinASecondAsync(() => malta.PostAsync($"/api/v1/policy/documents/{challenge}/publish", null),
             () => PublicCache.ListsAsync(anonymous, documents, challenge), listed => listed);
 
         // Other countries endorse recommendations (and guidelines), and any published document can be withdrawn.
-        var recommendation = (await JsonRequests.OkAsync(malta.PostAsJsonAsync("/api/v1/policy/documents",
-            new { kind = "recommendation", country = "MT", content = new { title = "Pair island and mainland schools", body = "Meet online weekly.", audience = new[] { "school-leaders" } } }))).Id();
+        var recommendation = (await malta.PostAsJsonAsync("/api/v1/policy/documents",
+            new { kind = "recommendation", country = "MT", content = new { title = "Pair island and mainland schools", body = "Meet online weekly.", audience = new[] { "school-leaders" } } }).OkAsync()).Id();
         var document = $"/api/v1/policy/documents/{recommendation}";
-        await JsonRequests.OkAsync(malta.PostAsync($"{document}/submit", null));
-        await JsonRequests.OkAsync(malta.PostAsync($"{document}/publish", null));
+        await malta.PostAsync($"{document}/submit", null).OkAsync();
+        await malta.PostAsync($"{document}/publish", null).OkAsync();
         Assert.True(await PublicCache.AnsweredFromCacheAsync(anonymous, document), "the document was never answered from the cache");
         await PublicCache.SeenWithinASecondAsync(() => portugal.PutAsync($"{document}/endorsements/mine", null),
             async () => string.Join(",", (await anonymous.GetFromJsonAsync<JsonElement>(document)).GetProperty("endorsedBy").EnumerateArray().Select(c => c.GetString())),

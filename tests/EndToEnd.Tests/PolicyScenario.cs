@@ -18,9 +18,9 @@ public sealed class PolicyScenario
     public static async Task<PolicyScenario> CreateAsync(HttpClient admin)
     {
         var scenario = new PolicyScenario { _admin = admin };
-        scenario.ThisSnapshot = (await JsonRequests.OkAsync(admin.PostAsJsonAsync("/api/v1/policy/snapshots", new { title = "Matrix evidence" }))).Id();
+        scenario.ThisSnapshot = (await admin.PostAsJsonAsync("/api/v1/policy/snapshots", new { title = "Matrix evidence" }).OkAsync()).Id();
         scenario.ThisDocument = await scenario.FreshPublishedAsync();
-        scenario.ThisSession = (await JsonRequests.OkAsync(admin.PostAsJsonAsync("/api/v1/policy/sessions", NewSession()))).Id();
+        scenario.ThisSession = (await admin.PostAsJsonAsync("/api/v1/policy/sessions", NewSession()).OkAsync()).Id();
         return scenario;
     }
 
@@ -32,7 +32,7 @@ public sealed class PolicyScenario
 
     public static object NewSession() => new { title = "Matrix exchange", heldOn = "2026-11-20", countries = new[] { "HU", "PT" }, outcomes = "Agreed." };
 
-    public async Task<Guid> FreshDraftAsync() => (await JsonRequests.OkAsync(_admin.PostAsJsonAsync("/api/v1/policy/documents", NewDocument()))).Id();
+    public async Task<Guid> FreshDraftAsync() => (await _admin.PostAsJsonAsync("/api/v1/policy/documents", NewDocument()).OkAsync()).Id();
 
     public async Task<Guid> FreshInReviewAsync() => await StepAsync(await FreshDraftAsync(), "submit");
 
@@ -40,7 +40,7 @@ public sealed class PolicyScenario
 
     private async Task<Guid> StepAsync(Guid document, string step)
     {
-        await JsonRequests.OkAsync(_admin.PostAsync($"/api/v1/policy/documents/{document}/{step}", null));
+        await _admin.PostAsync($"/api/v1/policy/documents/{document}/{step}", null).OkAsync();
         return document;
     }
 }
